@@ -1,0 +1,151 @@
+r"""Numeric witnesses for claims without a derivative: equalities, inequalities, limits, values.
+
+* Equality / inequality (``sampling``): both sides in float64 (NumPy) at every sample point;
+  an identity agrees to $10^{-12}$ relative, an inequality holds with a margin of $10^{-12}$
+  relative; everything else goes to mpmath (:mod:`checkers.pointwise`), so a boundary point
+  where float64 rounds $1 - 10^{-17}$ to 1 is decided exactly, not loosely.
+* Limit (``numeric sequence``): the expression in mpmath (188 digits) along
+  $v_k = p \pm 10^{-k}$ (or $v_k = \pm 10^{k}$ towards $\pm\infty$), $k = 1, 2, 4, \dots, 64$,
+  for several parameter values.  A finite limit $L$ holds when $|f(v_k) - L|$ ends below
+  $10^{-8}$; an infinite one when $|f(v_k)|$ grows past $10^{8}$, or, for logarithmic growth,
+  keeps growing by at least the same step per decade over the last terms.
+* Value (``high precision``): the exact number in mpmath at 50 digits, against the quoted
+  decimal and its rounding interval.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .highprec import fmt
+from .lambdify import mpmath_fn, numpy_fn
+from .pointwise import decide
+from .results import FAIL, PASS, Counterexample, WitnessResult
+
+__all__ = ["sampling_witness", "limit_witness", "value_witness", "EVAL_RTOL"]
+
+EVAL_RTOL = 1e-12
+
+
+def sampling_witness(claim, sample) -> WitnessResult:
+    t0 = time.monotonic()
+    cols = sample.columns()
+    lhs = numpy_fn(claim.variables, claim.lhs)(*cols)
+    rhs = numpy_fn(claim.variables, claim.rhs)(*cols)
+    relation = getattr(claim, "relation", "==")
+    return decide(witness="sampling", method="NumPy float64 at every point, mpmath where undecided",
+                  claim=claim, sample=sample, claimed=lhs, reference=rhs, rtol=EVAL_RTOL,
+                  mp_claimed=claim.lhs, mp_true=claim.rhs, relation=relation,
+                  tolerance_text=f"rel. {EVAL_RTOL:.0e}", t0=t0, labels=("left side", "right side"))
+
+
+_STEPS = (1, 2, 4, 8, 16, 32, 64)
+
+
+def _sequence(point, direction):
+    if point == sp.oo:
+        return [mpmath.mpf(10) ** k for k in _STEPS]
+    if point == -sp.oo:
+        return [-(mpmath.mpf(10) ** k) for k in _STEPS]
+    p = mpmath.mpf(sp.N(point, 60))
+    sgn = 1 if direction in ("+", "+-") else -1
+    return [p + sgn * mpmath.mpf(10) ** (-k) for k in _STEPS]
+
+
+def limit_witness(claim, sample) -> WitnessResult:
+    t0 = time.monotonic()
+    params = [s for s, _ in claim.domain if s != claim.var]
+    variables = (claim.var, *params)
+    f = mpmath_fn(variables, sp.ImmutableMatrix([[claim.expr]]))
+    rows = [()]
+    if params:
+        cols = [sample.variables.index(p) for p in params]
+        pick = np.unique(np.linspace(0, len(sample) - 1, 8).astype(int))
+        rows = [tuple(sample.points[i, c] for c in cols) for i in pick]
+    directions = ["+", "-"] if claim.direction == "+-" else [claim.direction]
+    target = claim.value
+    worst = 0.0
+    checked = 0
+    with mpmath.workdps(2 * max(_STEPS) + 60):
+        for prm in rows:
+            for direction in directions:
+                seq = _sequence(claim.point, direction)
+                vals = []
+                for v in seq:
+                    try:
+                        vals.append(f(v, *[mpmath.mpf(float(x)) for x in prm])[0])
+                    except (ZeroDivisionError, ValueError, OverflowError):
+                        vals.append(mpmath.nan)
+                checked += 1
+                ok, err = _converges(vals, target)
+                worst = max(worst, err)
+                if not ok:
+                    at = {str(p): fmt(x) for p, x in zip(params, prm)}
+                    tail = ", ".join(f"f({fmt(v, 6)}) = {fmt(y, 10)}" for v, y in list(zip(seq, vals))[-3:])
+                    ce = Counterexample(
+                        point={**at, str(claim.var): f"-> {sp.sstr(claim.point)}"
+                               + (direction if claim.point.is_finite else "")},
+                        claimed=sp.sstr(target), true=f"the sequence approaches {fmt(vals[-1], 12)}",
+                        confirmed="mpmath at 188 digits", by_hand=tail, found_by="numeric sequence")
+                    return WitnessResult("numeric sequence", FAIL, method="mpmath sequence",
+                                         worst_error=err, tolerance="|f(v_k) - L| < 1e-8 at the last term",
+                                         points=checked * len(_STEPS), detail=f"does not approach {target}",
+                                         counterexample=ce, seconds=time.monotonic() - t0)
+    return WitnessResult("numeric sequence", PASS,
+                         method=f"mpmath at 188 digits along {len(_STEPS)} terms, {len(rows)} parameter point(s)",
+                         worst_error=worst, tolerance="|f(v_k) - L| < 1e-8 at the last term (finite L)",
+                         points=checked * len(_STEPS), detail="the sequence approaches the claimed limit",
+                         seconds=time.monotonic() - t0)
+
+
+def _converges(vals, target):
+    """(ok, error at the last term) for a finite or infinite ``target``."""
+    if any(mpmath.isnan(v) for v in vals[-3:]):
+        return False, float("inf")
+    last = vals[-1]
+    if target.is_infinite:
+        sign = 1 if target == sp.oo else -1
+        if mpmath.isinf(last):
+            return (last > 0) == (sign > 0), 0.0
+        if sign * last > 1e8:
+            return True, 0.0
+        # slow (logarithmic) growth: strictly increasing in the claimed direction, steps not shrinking
+        s = [sign * v for v in vals]
+        inc = all(b > a for a, b in zip(s[-4:], s[-3:]))
+        steps = [(b - a) for a, b in zip(s[-4:], s[-3:])]
+        return inc and steps[-1] >= steps[0] * 0.99 and s[-1] > 10, 0.0
+    L = mpmath.mpf(sp.N(target, 60))
+    err = abs(last - L)
+    return bool(err < mpmath.mpf("1e-8")), float(err)
+
+
+def value_witness(claim, sample=None) -> WitnessResult:
+    t0 = time.monotonic()
+    with mpmath.workdps(50):
+        v = mpmath_fn((), sp.ImmutableMatrix([[claim.expr]]))()[0]
+        q = mpmath.mpf(claim.quoted)
+        if claim.exact:
+            ok = abs(v - q) <= mpmath.mpf(10) ** -45 * max(1, abs(q))
+            rule = "equal to 45 digits"
+        else:
+            half = mpmath.mpf(5) * mpmath.mpf(10) ** (-(claim.decimals + 1))
+            ok = abs(v - q) <= half
+            rule = f"within {fmt(half)} (rounds to {claim.quoted})"
+        err = float(abs(v - q) / max(abs(q), mpmath.mpf(1e-300)))
+    ce = None
+    if not ok:
+        ce = Counterexample(point={}, claimed=claim.quoted, true=fmt(v, 15),
+                            confirmed="mpmath at 50 digits", found_by="high precision",
+                            by_hand=f"{fmt(v, 15)} is not {rule}")
+    return WitnessResult("high precision", PASS if ok else FAIL, method="mpmath at 50 digits",
+                         worst_error=err, tolerance=rule, points=1,
+                         detail=f"value {fmt(v, 15)}", counterexample=ce,
+                         seconds=time.monotonic() - t0)
+
+
+_ = Decimal

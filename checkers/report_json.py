@@ -1,0 +1,69 @@
+"""The proof report as JSON: one record per claim (pure render + thin writer)."""
+
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+
+import sympy as sp
+
+__all__ = ["render_json", "write_json", "claim_record", "TIMING_KEYS"]
+
+TIMING_KEYS = ("seconds", "wall_seconds")
+
+
+def _clean(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, sp.Basic):
+        return sp.sstr(x)
+    return x
+
+
+def claim_record(res) -> dict:
+    c = res.claim
+    return _clean({
+        "id": c.id,
+        "title": c.title,
+        "source": {"document": c.source.document, "author": c.source.author,
+                   "year": c.source.year, "section": c.source.section},
+        "kind": c.kind,
+        "statement_latex": c.statement,
+        "note": c.note,
+        "domain": {str(s): iv.text() for s, iv in c.domain},
+        "verdict": res.verdict,
+        "message": res.message,
+        "seed": res.seed,
+        "points": getattr(res, "points", 0),
+        "sample_regimes": getattr(res, "sample_shares", {}),
+        "witnesses": [w.to_dict() for w in res.witnesses],
+        "counterexample": res.counterexample.to_dict() if res.counterexample else None,
+        "seconds": round(res.seconds, 3),
+    })
+
+
+def render_json(results, *, seed: int, points: int, meta: dict | None = None) -> str:
+    counts = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    doc = {
+        "tool": "gradproof",
+        "seed": seed,
+        "points_per_claim": points,
+        "verdict_counts": counts,
+        **(meta or {}),
+        "claims": [claim_record(r) for r in results],
+    }
+    return json.dumps(doc, indent=1, sort_keys=False) + "\n"
+
+
+def write_json(path, results, **kw) -> pathlib.Path:
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_json(results, **kw))
+    return path

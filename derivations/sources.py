@@ -1,0 +1,28 @@
+"""The two source documents, cited by title, author, year and section."""
+
+from __future__ import annotations
+
+from ._claim import Source
+
+__all__ = ["ko", "miranda", "KO_TITLE", "MIRANDA_TITLE"]
+
+KO_TITLE = "Scientific Machine Learning 04: Cross-Entropy, Softmax, and Negative Log-Likelihood"
+MIRANDA_TITLE = "Understanding softmax and the negative log-likelihood"
+
+KO_SECTIONS = {
+    1: "1 A quick motivation: where the slowdown comes from",
+    2: "2 Cross-entropy with a sigmoid",
+    3: "3 Softmax Activation Function",
+    4: "4 Negative log-likelihood (NLL) cost function",
+}
+
+
+def ko(section: int, sub: str = "") -> Source:
+    """Donghyun Ko (2026), section ``section`` (1-4), optionally a named paragraph."""
+    name = KO_SECTIONS[section] + (f" / {sub}" if sub else "")
+    return Source(document=KO_TITLE, author="Donghyun Ko", year=2026, section=name)
+
+
+def miranda(section: str) -> Source:
+    """Lester James Miranda (2017), a section heading of the post."""
+    return Source(document=MIRANDA_TITLE, author="Lester James Miranda", year=2017, section=section)

@@ -1,0 +1,21 @@
+"""Shared fixtures: one verification per catalog claim per test session (it is deterministic)."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+import checkers  # noqa: F401  (x64 on before any array)
+import derivations
+
+
+@functools.lru_cache(maxsize=None)
+def verified(claim_id: str):
+    """The catalog claim's result at the default seed, computed once per session."""
+    return checkers.verify(derivations.get(claim_id))
+
+
+@pytest.fixture
+def result_of():
+    return verified
