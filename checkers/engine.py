@@ -41,9 +41,17 @@ WITNESSES: dict[str, tuple[tuple[str, Callable], ...]] = {
 }
 
 
-def register_kind(kind: str, witnesses: Iterable[tuple[str, Callable]]) -> None:
-    """Declare the numeric witnesses of a new claim kind (the symbolic witness always runs)."""
+SYMBOLIC: dict[str, Callable] = {}
+
+
+def register_kind(kind: str, witnesses: Iterable[tuple[str, Callable]],
+                  symbolic: Callable | None = None) -> None:
+    """Declare a claim kind's numeric witnesses ``(name, fn(claim, sample) -> WitnessResult)``
+    and optionally its symbolic witness ``fn(claim, seconds) -> WitnessResult`` (default:
+    :func:`checkers.symbolic.symbolic_witness`)."""
     WITNESSES[kind] = tuple(witnesses)
+    if symbolic is not None:
+        SYMBOLIC[kind] = symbolic
 
 
 def _exact_point(ce, variables):
@@ -77,7 +85,7 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
     results = []
     smp = sample(claim, points, seed)
     if symbolic:
-        sym = symbolic_witness(claim, symbolic_seconds)
+        sym = SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds)
         results.append(sym)
         pt = _exact_point(sym.counterexample, smp.variables)
         if pt is not None:
