@@ -164,11 +164,15 @@ def _lambdify(variables, entries, backend):
     return sp.lambdify(list(variables), [prepare(e) for e in entries], modules=modules, cse=True)
 
 
+def _compiled(variables, matrix, backend):
+    """(lambdified entries, shape) of a scalar or matrix expression."""
+    m = sp.ImmutableMatrix(matrix) if isinstance(matrix, sp.MatrixBase) else sp.ImmutableMatrix([[matrix]])
+    return _lambdify(tuple(variables), tuple(m), backend), m.shape
+
+
 def numpy_fn(variables, matrix):
     r"""``f(*columns) -> ndarray (N, m, n)``: the matrix evaluated at N points (broadcast)."""
-    m = sp.ImmutableMatrix(matrix) if isinstance(matrix, sp.MatrixBase) else sp.ImmutableMatrix([[matrix]])
-    raw = _lambdify(tuple(variables), tuple(m), "numpy")
-    shape = m.shape
+    raw, shape = _compiled(variables, matrix, "numpy")
 
     def f(*cols):
         n = np.broadcast(*cols).shape if cols else ()
@@ -184,9 +188,7 @@ def jax_fn(variables, matrix):
     r"""``f(*scalars) -> jax array (m, n)`` for one point (to be vmapped / differentiated)."""
     import jax.numpy as jnp
 
-    m = sp.ImmutableMatrix(matrix) if isinstance(matrix, sp.MatrixBase) else sp.ImmutableMatrix([[matrix]])
-    raw = _lambdify(tuple(variables), tuple(m), "jax")
-    shape = m.shape
+    raw, shape = _compiled(variables, matrix, "jax")
 
     def f(*args):
         vals = raw(*args)
@@ -198,8 +200,7 @@ def jax_fn(variables, matrix):
 
 def mpmath_fn(variables, matrix):
     """``f(*mpf) -> list of mpf`` (row-major entries), evaluated at the current mpmath precision."""
-    m = sp.ImmutableMatrix(matrix) if isinstance(matrix, sp.MatrixBase) else sp.ImmutableMatrix([[matrix]])
-    raw = _lambdify(tuple(variables), tuple(m), "mpmath")
+    raw, _ = _compiled(variables, matrix, "mpmath")
 
     def f(*args):
         return [mpmath.mpmathify(v) for v in raw(*args)]

@@ -310,48 +310,13 @@ class GradientClaim(Claim):
         return True
 
 
-@dataclass(frozen=True, kw_only=True)
-class EqualityClaim(Claim):
-    r"""$\mathrm{lhs} = \mathrm{rhs}$ for every point of the domain (scalars or matrices)."""
+class _TwoSided(Claim):
+    """Shared by claims that compare a left and a right side of the same shape."""
 
-    lhs: Any
-    rhs: Any
-    kind: ClassVar[str] = "equality"
-
-    def _normalize(self):
+    def _sides(self, broadcast_scalar_rhs: bool) -> None:
         lhs = _as_matrix(self.lhs, "lhs", self.id)
         rhs = _as_matrix(self.rhs, "rhs", self.id)
-        if lhs.shape != rhs.shape:
-            raise ClaimError(f"{self.id}: lhs has shape {lhs.shape} but rhs has shape {rhs.shape}")
-        _set(self, "lhs", lhs)
-        _set(self, "rhs", rhs)
-
-    def expressions(self):
-        return (self.lhs, self.rhs)
-
-    def _allow_extra_domain(self):
-        return True
-
-
-_RELATIONS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "!=": "ne"}
-
-
-@dataclass(frozen=True, kw_only=True)
-class InequalityClaim(Claim):
-    r"""$\mathrm{lhs}\ \mathcal{R}\ \mathrm{rhs}$ on the whole domain, $\mathcal{R}$ one of
-    ``>``, ``>=``, ``<``, ``<=``, ``!=`` (scalars, or every entry of a matrix)."""
-
-    lhs: Any
-    relation: str
-    rhs: Any = 0
-    kind: ClassVar[str] = "inequality"
-
-    def _normalize(self):
-        if self.relation not in _RELATIONS:
-            raise ClaimError(f"{self.id}: relation {self.relation!r} is not one of {sorted(_RELATIONS)}")
-        lhs = _as_matrix(self.lhs, "lhs", self.id)
-        rhs = _as_matrix(self.rhs, "rhs", self.id)
-        if rhs.shape == (1, 1) and lhs.shape != (1, 1):
+        if broadcast_scalar_rhs and rhs.shape == (1, 1) and lhs.shape != (1, 1):
             rhs = sp.ImmutableMatrix(lhs.shape[0], lhs.shape[1], [rhs[0, 0]] * len(lhs))
         if lhs.shape != rhs.shape:
             raise ClaimError(f"{self.id}: lhs has shape {lhs.shape} but rhs has shape {rhs.shape}")
@@ -363,6 +328,37 @@ class InequalityClaim(Claim):
 
     def _allow_extra_domain(self):
         return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EqualityClaim(_TwoSided):
+    r"""$\mathrm{lhs} = \mathrm{rhs}$ for every point of the domain (scalars or matrices)."""
+
+    lhs: Any
+    rhs: Any
+    kind: ClassVar[str] = "equality"
+
+    def _normalize(self):
+        self._sides(broadcast_scalar_rhs=False)
+
+
+_RELATIONS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "!=": "ne"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class InequalityClaim(_TwoSided):
+    r"""$\mathrm{lhs}\ \mathcal{R}\ \mathrm{rhs}$ on the whole domain, $\mathcal{R}$ one of
+    ``>``, ``>=``, ``<``, ``<=``, ``!=`` (scalars, or every entry of a matrix)."""
+
+    lhs: Any
+    relation: str
+    rhs: Any = 0
+    kind: ClassVar[str] = "inequality"
+
+    def _normalize(self):
+        if self.relation not in _RELATIONS:
+            raise ClaimError(f"{self.id}: relation {self.relation!r} is not one of {sorted(_RELATIONS)}")
+        self._sides(broadcast_scalar_rhs=True)
 
 
 @dataclass(frozen=True, kw_only=True)
