@@ -9,7 +9,9 @@ may be unable to decide them (overflow, cancellation).  They go to
 :func:`checkers.highprec.compare_at`, which evaluates the claim and the true value exactly
 enough to decide.  Only a point that fails there is a counterexample.  The referee takes the
 cheapest points first (moderate magnitudes; a symbolic counterexample before all) within a
-budget of ``MAX_ESCALATE`` points and ``MAX_ESCALATE_SECONDS`` per witness; what it does not
+budget of ``MAX_ESCALATE`` points and ``MAX_ESCALATE_DIGITS`` working digits (summed over the
+escalated points, a deterministic measure of work: the same seed escalates the same points on
+a loaded or an idle machine) per witness; what it does not
 reach is counted and reported as unchecked, never as passed.
 """
 
@@ -20,13 +22,13 @@ import time
 import numpy as np
 import sympy as sp
 
-from .highprec import MAX_DPS, compare_at, fmt, mp_diff
+from .highprec import MAX_DPS, compare_at, fmt, mp_diff, required_dps
 from .results import FAIL, PASS, Counterexample, WitnessResult
 
-__all__ = ["decide", "MAX_ESCALATE", "MAX_ESCALATE_SECONDS"]
+__all__ = ["decide", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS"]
 
 MAX_ESCALATE = 400
-MAX_ESCALATE_SECONDS = 1.5
+MAX_ESCALATE_DIGITS = 120_000
 
 
 def _entry_name(shape, k, names):
@@ -87,9 +89,10 @@ def decide(*, witness, method, claim, sample, claimed, reference, rtol, extra_to
     order = undecided[np.argsort(cost, kind="stable")]
     symbolic_first = [i for i in order if sample.regimes[i] == "symbolic counterexample"]
     order = symbolic_first + [i for i in order if sample.regimes[i] != "symbolic counterexample"]
-    t_esc = time.monotonic()
+    spent = 0
     for i in order[:MAX_ESCALATE]:
-        if time.monotonic() - t_esc > MAX_ESCALATE_SECONDS:
+        spent += min(required_dps(sample.variables, (mp_claimed, mp_true), sample.points[i]), MAX_DPS)
+        if spent > MAX_ESCALATE_DIGITS:
             over_time = len(order[:MAX_ESCALATE]) - escalated
             break
         escalated += 1
@@ -132,16 +135,25 @@ def decide(*, witness, method, claim, sample, claimed, reference, rtol, extra_to
             parts.append(f"{len(beyond)} beyond the referee's reach (more than "
                          f"{MAX_DPS} digits, or an exponential of an argument over 1e6), unchecked")
         if over_time:
-            parts.append(f"{over_time} over the referee's time budget of {MAX_ESCALATE_SECONDS:g} s "
+            parts.append(f"{over_time} over the referee's budget of {MAX_ESCALATE_DIGITS:,} digits "
                          "(the largest magnitudes), unchecked")
         if left:
             parts.append(f"{left} over the escalation budget of {MAX_ESCALATE}, unchecked")
         detail = "; ".join(parts)
-    return WitnessResult(witness=witness, status=status, method=method, worst_error=worst,
-                         tolerance=tolerance_text or f"rel. {rtol:.0e}", points=len(sample),
-                         float64_points=int(point_ok.sum()), escalated=escalated, detail=detail,
-                         counterexample=ce, seconds=time.monotonic() - t0,
-                         extra={"unchecked": left + len(beyond) + over_time if ce is None else 0})
+    res = WitnessResult(witness=witness, status=status, method=method, worst_error=worst,
+                        tolerance=tolerance_text or f"rel. {rtol:.0e}", points=len(sample),
+                        float64_points=int(point_ok.sum()), escalated=escalated, detail=detail,
+                        counterexample=ce, seconds=time.monotonic() - t0,
+                        extra={"unchecked": left + len(beyond) + over_time if ce is None else 0})
+    # Per-point evidence for figures (an attribute, not a field: the JSON does not grow).
+    res.per_point = {
+        "relerr": relerr.max(axis=1) if relerr.size else np.zeros(len(sample)),
+        "decided": point_ok,
+        "magnitude": (np.max(np.abs(sample.points), axis=1) if sample.points.size
+                      else np.zeros(len(sample))),
+        "regime": sample.regimes,
+    }
+    return res
 
 
 _ = sp

@@ -1,4 +1,10 @@
-"""The proof report as JSON: one record per claim (pure render + thin writer)."""
+"""The proof report as JSON: one record per claim (pure render + thin writer).
+
+Besides the claims: the seed, the points per claim, the verdict counts, the versions the numbers
+depend on (``environment``) and the figures of the Markdown report (``figures``: file relative to
+the report, the claim it illustrates, title, caption).  Timing keys (``TIMING_KEYS``) are the only
+values that change between two runs with the same seed and versions.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +54,10 @@ def claim_record(res) -> dict:
 
 
 def render_json(results, *, seed: int, points: int, meta: dict | None = None) -> str:
+    from .figures import figure_index
+    from .report_md import environment
+
+    results = list(results)
     counts = {}
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
@@ -57,6 +67,8 @@ def render_json(results, *, seed: int, points: int, meta: dict | None = None) ->
         "points_per_claim": points,
         "verdict_counts": counts,
         **(meta or {}),
+        "environment": environment(),
+        "figures": figure_index(results),
         "claims": [claim_record(r) for r in results],
     }
     return json.dumps(doc, indent=1, sort_keys=False) + "\n"

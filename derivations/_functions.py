@@ -49,8 +49,9 @@ class sigmoid(sp.Function):
     def _eval_evalf(self, prec):
         return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
 
-    def _latex(self, printer):
-        return r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer, exp=None):
+        s = r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+        return s if exp is None else s + "^{" + exp + "}"
 
 
 def sigmoid_explicit(z):

@@ -1,0 +1,781 @@
+r"""Ko 2026, sections 1-3, as experiments: the learning-slowdown toy and the softmax temperature.
+
+The documents describe computations they do not show (section 2: "both loss curves plunge in
+the first few dozen epochs and then gently taper, as shown in the figures").  Here each such
+sentence becomes a checkable statement about a stated computation, with numbers and thresholds.
+
+**The toy** (sections 1 and 2).  One sigmoid neuron $a = \sigma(wx + b)$ with input $x = 1$ and
+target $y = 0$, trained by full-batch gradient descent
+$$w \leftarrow w - \eta\,\frac{\partial C}{\partial w}, \qquad
+  b \leftarrow b - \eta\,\frac{\partial C}{\partial b}$$
+on the quadratic cost $C = \tfrac12 (a - y)^2$ (MSE) and on the cross-entropy
+$C = -[y \ln a + (1 - y) \ln(1 - a)]$ (CE), from three starts: the centre $w = b = 0$
+($a = 0.5$), the saturated $w = b = 2$ ($a \approx 0.982$), and $w = 0.6$, $b = 0.9$
+($a \approx 0.818$, wrong but not saturated).  The document states no learning rate and no
+number of epochs; we use $\eta = 0.15$ for every run (one rate for both costs, so that the
+comparison is fair) and 300 epochs.  "The first few dozen epochs" is read as the first four
+dozen, $t \le 48$, the generous end of "a few"; "plunge" as losing 90% of the starting loss.
+
+**The error signal** (section 1).  With $y = 0$ the gradient that reaches the bias is
+$(a - y)\,\sigma'(z)$ under MSE and $(a - y)$ under CE, on a grid of $z$.
+
+**The softmax temperature** (section 3).  $a_j(c) = 1 / \sum_k e^{c (z_k - z_j)}$ (the
+document's own overflow-free form) for growing $c$, for logits with a unique maximum,
+$z = (1, 2, 3)$, and with a tie, $z = (3, 3, 1)$.
+
+Everything here is data (SymPy expressions, exact numbers, the statements); the checkers run the
+computations (``checkers.experiments``) in float64 and again in 50-digit arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from ._claim import Claim, ClaimError
+from ._functions import sigmoid
+from .bce_sigmoid import ce
+from .sigmoid_mse import b, w, x, y
+from .sources import ko
+
+__all__ = [
+    "Training", "Sweep", "Quantity", "Criterion", "Panel", "Figure", "ExperimentClaim",
+    "value", "ratio", "drop", "max_step", "min_step", "min_second_difference", "first_below",
+    "maximum", "minimum", "number_tex", "OPS", "ETA", "EPOCHS", "CHECK_EPOCH", "TOY_RUNS", "CLAIMS",
+]
+
+_RELATIONS = (">", ">=", "<", "<=")
+
+
+def _exact(v, what: str, cid: str):
+    """An exact SymPy number (int, Rational, exact expression); floats are refused."""
+    if isinstance(v, float):
+        raise ClaimError(f"{cid}: {what} is the float {v!r}; give it exactly (sympy.Rational('{v}'))")
+    try:
+        e = sp.sympify(v, strict=True)
+    except (sp.SympifyError, TypeError) as err:
+        raise ClaimError(f"{cid}: {what} must be an exact number, got {type(v).__name__}") from err
+    if not e.is_number or e.has(sp.Float) or not e.is_real:
+        raise ClaimError(f"{cid}: {what} must be an exact real number, got {e}")
+    return e
+
+
+@dataclass(frozen=True)
+class Training:
+    r"""Full-batch gradient descent: $p_{t+1} = p_t - \eta\, \nabla C(p_t)$ from ``init``.
+
+    The series is the cost before each step and after the last: $C(p_0), \dots, C(p_T)$ with
+    $T$ = ``epochs``; its index is the epoch.  ``tex`` names the series in formulas.
+    """
+
+    name: str
+    label: str
+    tex: str
+    cost: Any
+    params: tuple
+    init: tuple
+    learning_rate: Any
+    epochs: int
+
+    def length(self) -> int:
+        return self.epochs + 1
+
+    def position(self, at) -> int:
+        """The index of epoch ``at`` (negative: from the end)."""
+        return int(at) if int(at) >= 0 else self.length() + int(at)
+
+    def index_tex(self, at) -> str:
+        return str(self.position(at))
+
+    def validate(self, cid: str) -> None:
+        if not self.params or not all(isinstance(p, sp.Symbol) for p in self.params):
+            raise ClaimError(f"{cid}: series {self.name!r}: params must be a tuple of Symbols")
+        extra = sorted(map(str, sp.sympify(self.cost).free_symbols - set(self.params)))
+        if extra:
+            raise ClaimError(f"{cid}: series {self.name!r}: the cost has free symbols {extra} that "
+                             "are not parameters; substitute the data (x, y) first")
+        if len(self.init) != len(self.params):
+            raise ClaimError(f"{cid}: series {self.name!r}: {len(self.init)} initial values for "
+                             f"{len(self.params)} parameters")
+        for p, v in zip(self.params, self.init):
+            _exact(v, f"series {self.name!r}: initial {p}", cid)
+        if not _exact(self.learning_rate, f"series {self.name!r}: learning rate", cid) > 0:
+            raise ClaimError(f"{cid}: series {self.name!r}: the learning rate must be positive")
+        if not isinstance(self.epochs, int) or self.epochs < 2:
+            raise ClaimError(f"{cid}: series {self.name!r}: epochs must be an int >= 2, got {self.epochs!r}")
+
+
+@dataclass(frozen=True)
+class Sweep:
+    r"""``expr`` evaluated at each value of ``var`` in ``values`` (exact numbers, increasing).
+
+    The series index is the position in ``values``; quantities name a point by its value of
+    ``var`` (``at=20`` is the position of $c = 20$).
+    """
+
+    name: str
+    label: str
+    tex: str
+    expr: Any
+    var: Any
+    values: tuple
+
+    def length(self) -> int:
+        return len(self.values)
+
+    def position(self, at) -> int:
+        at = sp.sympify(at)
+        for i, v in enumerate(self.values):
+            if sp.sympify(v) == at:
+                return i
+        raise ClaimError(f"series {self.name!r}: {self.var} = {at} is not one of its sweep values")
+
+    def index_tex(self, at) -> str:
+        return sp.latex(sp.sympify(at))
+
+    def validate(self, cid: str) -> None:
+        if not isinstance(self.var, sp.Symbol):
+            raise ClaimError(f"{cid}: series {self.name!r}: var must be a Symbol")
+        extra = sorted(map(str, sp.sympify(self.expr).free_symbols - {self.var}))
+        if extra:
+            raise ClaimError(f"{cid}: series {self.name!r}: the expression has free symbols {extra} "
+                             f"besides {self.var}")
+        vals = [_exact(v, f"series {self.name!r}: sweep value", cid) for v in self.values]
+        if len(vals) < 2 or any(not (a < b_) for a, b_ in zip(vals, vals[1:])):
+            raise ClaimError(f"{cid}: series {self.name!r}: sweep values must be at least two, "
+                             "strictly increasing")
+
+
+def number_tex(v) -> str:
+    r"""An exact number as a reader writes it: 48, 0.95, 10^{-8}, \tfrac{1}{2} - 10^{-12}, \tfrac{1}{3}."""
+    v = sp.sympify(v)
+    if v.is_Integer:
+        return str(v)
+    if v.is_Rational:
+        p, q = abs(v.p), v.q
+        sign = "-" if v < 0 else ""
+        if p == 1 and q > 1 and q == 10 ** (len(str(q)) - 1) and q >= 10**4:
+            return f"{sign}10^{{-{len(str(q)) - 1}}}"
+        twos_fives = q
+        for f in (2, 5):
+            while twos_fives % f == 0:
+                twos_fives //= f
+        if twos_fives == 1:
+            text = _decimal(v)
+            if len(text.replace("-", "").replace("0.", "").lstrip("0")) <= 6:
+                return text
+        for den in range(1, 13):
+            r = sp.Rational(round(v * den), den)
+            d = v - r
+            if d != 0 and abs(d).p == 1 and abs(d).q == 10 ** (len(str(abs(d).q)) - 1):
+                k = len(str(abs(d).q)) - 1
+                base = str(r) if r.is_Integer else rf"\tfrac{{{abs(r.p)}}}{{{r.q}}}"
+                return f"{base} {'+' if d > 0 else '-'} 10^{{-{k}}}"
+        return rf"{sign}\tfrac{{{p}}}{{{q}}}"
+    return sp.latex(v)
+
+
+def _decimal(v: sp.Rational) -> str:
+    """A terminating decimal, exactly (``v`` has only 2s and 5s in its denominator)."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal(v.p) / Decimal(v.q)
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+OPS = {
+    "value": r"s(k)",
+    "ratio": r"s(k) / s(r)",
+    "drop": r"s(k) - s(k+1)",
+    "max_step": r"\max_t\, (s(t+1) - s(t))",
+    "min_step": r"\min_t\, (s(t+1) - s(t))",
+    "min_second_difference": r"\min_t\, (s(t+2) - 2 s(t+1) + s(t))",
+    "first_below": r"\min\{t : s(t) < f\, s(0)\}",
+    "maximum": r"\max_{k \ge k_0} s(k)",
+    "minimum": r"\min_{k \ge k_0} s(k)",
+}
+"""The quantities a criterion can measure on a series $s$ (see :class:`Quantity`)."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    r"""A number measured on one series: ``op`` is a key of :data:`OPS`.
+
+    ``at``: the epoch (training) or the sweep value (sweep) of ``value``/``ratio``/``drop``,
+    and the start $k_0$ of ``maximum``/``minimum`` (default: the first).  ``ref``: the
+    denominator's index of ``ratio`` (default: the first).  ``fraction``: $f$ of
+    ``first_below`` (the first epoch at which the series is below $f$ times its start; $+\infty$
+    if it never is).  Build them with :func:`value`, :func:`ratio`, ... .
+    """
+
+    op: str
+    series: str
+    at: Any = None
+    ref: Any = None
+    fraction: Any = None
+
+    def tex(self, series) -> str:
+        """The quantity in LaTeX, with the series' own symbol."""
+        s = series.tex
+        at = None if self.at is None else series.index_tex(self.at)
+        first = series.index_tex(0) if isinstance(series, Training) else series.index_tex(series.values[0])
+        if self.op == "value":
+            return rf"{s}({at})"
+        if self.op == "ratio":
+            ref = first if self.ref is None else series.index_tex(self.ref)
+            return rf"{s}({at}) / {s}({ref})"
+        if self.op == "drop":
+            if isinstance(series, Training):
+                return rf"{s}({at}) - {s}({series.position(self.at) + 1})"
+            nxt = series.index_tex(series.values[series.position(self.at) + 1])
+            return rf"{s}({at}) - {s}({nxt})"
+        if isinstance(series, Training):
+            k, k1, k2 = "t", "t+1", "t+2"
+        else:
+            v = sp.latex(series.var)
+            k, k1, k2 = f"{v}_k", f"{v}_{{k+1}}", f"{v}_{{k+2}}"
+        sub = "t" if isinstance(series, Training) else "k"
+        if self.op in ("max_step", "min_step"):
+            m = r"\max" if self.op == "max_step" else r"\min"
+            return rf"{m}_{{{sub}}}\, \bigl({s}({k1}) - {s}({k})\bigr)"
+        if self.op == "min_second_difference":
+            return rf"\min_{{{sub}}}\, \bigl({s}({k2}) - 2\,{s}({k1}) + {s}({k})\bigr)"
+        if self.op == "first_below":
+            return rf"\min\{{t : {s}(t) < {number_tex(self.fraction)}\, {s}(0)\}}"
+        var = "t" if isinstance(series, Training) else sp.latex(series.var)
+        m = r"\max" if self.op == "maximum" else r"\min"
+        if self.at is None:
+            return rf"{m}_{{{var}}} {s}({var})"
+        return rf"{m}_{{{var} \ge {at}}} {s}({var})"
+
+
+def value(series: str, at) -> Quantity:
+    """$s(k)$: the series at epoch / sweep value ``at``."""
+    return Quantity("value", series, at=at)
+
+
+def ratio(series: str, at, ref=None) -> Quantity:
+    """$s(k) / s(r)$, by default relative to the first entry (the starting loss)."""
+    return Quantity("ratio", series, at=at, ref=ref)
+
+
+def drop(series: str, at=0) -> Quantity:
+    """$s(k) - s(k+1)$: how much one step lowers the series (the first epoch by default)."""
+    return Quantity("drop", series, at=at)
+
+
+def max_step(series: str) -> Quantity:
+    r"""$\max_t (s(t+1) - s(t))$: negative iff the series falls at every step."""
+    return Quantity("max_step", series)
+
+
+def min_step(series: str) -> Quantity:
+    r"""$\min_t (s(t+1) - s(t))$: positive iff the series rises at every step."""
+    return Quantity("min_step", series)
+
+
+def min_second_difference(series: str) -> Quantity:
+    r"""$\min_t (s(t+2) - 2s(t+1) + s(t))$: non-negative iff each step lowers it no more than the last."""
+    return Quantity("min_second_difference", series)
+
+
+def first_below(series: str, fraction) -> Quantity:
+    r"""$\min\{t : s(t) < f\,s(0)\}$, $+\infty$ if never within the run."""
+    return Quantity("first_below", series, fraction=fraction)
+
+
+def maximum(series: str, start=None) -> Quantity:
+    """The largest entry (from ``start`` on)."""
+    return Quantity("maximum", series, at=start)
+
+
+def minimum(series: str, start=None) -> Quantity:
+    """The smallest entry (from ``start`` on)."""
+    return Quantity("minimum", series, at=start)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    r"""``lhs relation rhs``: ``rhs`` is an exact number or another :class:`Quantity`.
+
+    ``why`` says where the threshold comes from (the reasoning, before any run).
+    """
+
+    lhs: Quantity
+    relation: str
+    rhs: Any
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One axes of a figure: the series it draws and its labels (with units)."""
+
+    title: str
+    series: tuple
+    xlabel: str
+    ylabel: str
+    xscale: str = "linear"
+    yscale: str = "linear"
+    marks: tuple = ()  # x positions marked by a dotted vertical line (e.g. the epoch checked)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG written under ``<out>/figures/`` and embedded next to the first claim that has it."""
+
+    file: str
+    title: str
+    caption: str
+    panels: tuple
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperimentClaim(Claim):
+    r"""A statement about a stated computation: it holds iff every criterion holds.
+
+    ``series``: the computations (:class:`Training`, :class:`Sweep`); ``criteria``: the
+    statement as inequalities between measured quantities and thresholds; ``figure``: the
+    picture of the series (optional).  No free symbols, no domain: the computation is fixed.
+    """
+
+    series: tuple
+    criteria: tuple
+    figure: Any = None
+    kind: ClassVar[str] = "experiment"
+
+    def _normalize(self):
+        cid = self.id
+        object.__setattr__(self, "series", tuple(self.series))
+        object.__setattr__(self, "criteria", tuple(self.criteria))
+        if not self.series:
+            raise ClaimError(f"{cid}: an experiment needs at least one series")
+        names = [s.name for s in self.series]
+        if len(set(names)) != len(names):
+            raise ClaimError(f"{cid}: series names repeat: {names}")
+        for s in self.series:
+            if not isinstance(s, (Training, Sweep)):
+                raise ClaimError(f"{cid}: series must be Training or Sweep records, got {type(s).__name__}")
+            s.validate(cid)
+        if not self.criteria:
+            raise ClaimError(f"{cid}: an experiment needs at least one criterion (what it claims)")
+        by_name = {s.name: s for s in self.series}
+        for k, c in enumerate(self.criteria):
+            if not isinstance(c, Criterion):
+                raise ClaimError(f"{cid}: criterion {k} must be a Criterion, got {type(c).__name__}")
+            if c.relation not in _RELATIONS:
+                raise ClaimError(f"{cid}: criterion {k}: relation {c.relation!r} is not one of {_RELATIONS}")
+            sides = [c.lhs] + ([c.rhs] if isinstance(c.rhs, Quantity) else [])
+            if not isinstance(c.rhs, Quantity):
+                _exact(c.rhs, f"criterion {k}: threshold", cid)
+            for q in sides:
+                self._check_quantity(q, by_name, k)
+        if self.figure is not None:
+            for panel in self.figure.panels:
+                for n in panel.series:
+                    if n not in by_name:
+                        raise ClaimError(f"{cid}: figure {self.figure.file!r} draws series {n!r}, "
+                                         f"which is not one of {names}")
+
+    def _check_quantity(self, q, by_name, k):
+        cid = self.id
+        if not isinstance(q, Quantity) or q.op not in OPS:
+            raise ClaimError(f"{cid}: criterion {k}: {q!r} is not a Quantity with an op in {sorted(OPS)}")
+        if q.series not in by_name:
+            raise ClaimError(f"{cid}: criterion {k} measures series {q.series!r}, which is not one of "
+                             f"{sorted(by_name)}")
+        s = by_name[q.series]
+        n = s.length()
+        if q.op in ("value", "ratio", "drop") and q.at is None:
+            raise ClaimError(f"{cid}: criterion {k}: {q.op} needs at=")
+        for idx in (q.at, q.ref):
+            if idx is None:
+                continue
+            try:
+                pos = s.position(idx)
+            except (ClaimError, TypeError, ValueError) as err:
+                raise ClaimError(f"{cid}: criterion {k}: {err}") from err
+            if not 0 <= pos < n - (1 if q.op == "drop" else 0):
+                raise ClaimError(f"{cid}: criterion {k}: index {idx} is outside series {q.series!r} "
+                                 f"(length {n})")
+        if q.op == "first_below" and not (0 < _exact(q.fraction, f"criterion {k}: fraction", cid)):
+            raise ClaimError(f"{cid}: criterion {k}: first_below needs a positive fraction")
+
+    def expressions(self):
+        return ()
+
+    def series_named(self, name: str):
+        for s in self.series:
+            if s.name == name:
+                return s
+        raise KeyError(f"{self.id}: no series {name!r}")
+
+
+# ------------------------------------------------------------------------------------------
+# The toy of sections 1-2: x = 1, y = 0, both costs, three starts.
+
+ETA = sp.Rational(15, 100)
+"""Learning rate of every toy run (the document states none)."""
+EPOCHS = 300
+"""Epochs of every toy run."""
+CHECK_EPOCH = 48
+""""The first few dozen epochs", read generously as four dozen."""
+
+_DATA = {x: 1, y: 0}
+MSE = (sp.Rational(1, 2) * (sigmoid(w * x + b) - y) ** 2).subs(_DATA)
+CE = ce(sigmoid(w * x + b), y).subs(_DATA)
+
+_STARTS = {
+    "00": ((0, 0), r"w = b = 0"),
+    "22": ((2, 2), r"w = b = 2"),
+    "0609": ((sp.Rational(3, 5), sp.Rational(9, 10)), r"w = 0.6, b = 0.9"),
+}
+
+
+def _run(cost_name, cost, start):
+    (w0, b0), where = _STARTS[start]
+    return Training(
+        name=f"{cost_name.lower()}_{start}", label=f"{cost_name}, {where}",
+        tex=rf"C_{{\mathrm{{{cost_name}}}}}^{{({start_tex(start)})}}",
+        cost=cost, params=(w, b), init=(sp.sympify(w0), sp.sympify(b0)),
+        learning_rate=ETA, epochs=EPOCHS)
+
+
+def start_tex(start: str) -> str:
+    """Superscript naming a start: (0,0), (2,2), (0.6,0.9)."""
+    (w0, b0), _ = _STARTS[start]
+    return ",".join(str(float(v)).rstrip("0").rstrip(".") for v in (w0, b0))
+
+
+TOY_RUNS = tuple(_run(name, cost, s) for name, cost in (("MSE", MSE), ("CE", CE))
+                 for s in ("00", "22", "0609"))
+
+TOY_FIGURE = Figure(
+    file="toy_learning_curves.png",
+    title="One sigmoid neuron, x = 1, y = 0: cost per epoch of gradient descent (η = 0.15)",
+    caption=("Cost per epoch of gradient descent for the single-neuron toy (x = 1, y = 0, "
+             "η = 0.15, 300 epochs), with the quadratic cost (left) and the cross-entropy (right), "
+             "from the three starts. The dotted line marks epoch 48, where the claims below are "
+             "checked. From the saturated start w = b = 2 the MSE curve stays flat for about 150 "
+             "epochs; the CE curves fall at once from every start."),
+    panels=(
+        Panel(title="quadratic cost (MSE)", series=("mse_00", "mse_22", "mse_0609"),
+              xlabel="epoch t (one full-batch gradient step each)",
+              ylabel="cost C = (a - y)² / 2 (dimensionless)", marks=(CHECK_EPOCH,)),
+        Panel(title="cross-entropy (CE)", series=("ce_00", "ce_22", "ce_0609"),
+              xlabel="epoch t (one full-batch gradient step each)",
+              ylabel="cost C = -ln(1 - a) at y = 0 (dimensionless)", marks=(CHECK_EPOCH,)),
+    ),
+)
+
+_TOY_NOTE = ("The document gives no learning rate and no number of epochs: every run uses "
+             "η = 0.15 (one rate for both costs, so the comparison is fair) for 300 epochs, "
+             "full batch, in float64 (JAX autodiff) and again in 50-digit arithmetic (SymPy's "
+             "exact derivative, mpmath). ")
+
+_S1 = ko(1)
+_S2_TOY = ko(2, "Revisit the toy example using the cross-entropy cost function")
+_S2_AVOID = ko(2, "How does the cross-entropy cost avoid learning slowdown?")
+
+
+def _toy(**kw):
+    return ExperimentClaim(series=TOY_RUNS, figure=TOY_FIGURE, **kw)
+
+
+TOY_CLAIMS = (
+    _toy(
+        id="experiments.toy_mse_saturated_stalls",
+        title="MSE from the saturated start w = b = 2: each step is microscopic",
+        source=_S1,
+        statement=r"C_{\mathrm{MSE}}^{(2,2)}(48) > 0.95\, C_{\mathrm{MSE}}^{(2,2)}(0)",
+        criteria=(Criterion(
+            ratio("mse_22", CHECK_EPOCH), ">", sp.Rational(95, 100),
+            why="By hand: at z = 4 one step moves z = w + b by 2η a²(1-a) ≈ 0.0052, so 48 steps "
+                "move it by about 0.25; the cost a²/2 then keeps about (σ(3.75)/σ(4))² ≈ 99% of "
+                "its start. 95% leaves room for the steps growing as z falls."),),
+        note=_TOY_NOTE + "Section 1 says that in the saturated regime 'this network is trying to "
+             "learn, but each step is microscopic'. Formalized: after four dozen epochs the MSE "
+             "cost from w = b = 2 has lost less than 5% of its starting value.",
+    ),
+    _toy(
+        id="experiments.toy_ce_saturated_plunges",
+        title="CE from the saturated start w = b = 2 plunges within four dozen epochs",
+        source=_S2_TOY,
+        statement=(r"\min\{t : C_{\mathrm{CE}}^{(2,2)}(t) < 0.1\, C_{\mathrm{CE}}^{(2,2)}(0)\} \le 48"
+                   r"\ \text{ and }\ C_{\mathrm{CE}}^{(2,2)}(48) < 0.1\, C_{\mathrm{CE}}^{(2,2)}(0)"),
+        criteria=(
+            Criterion(first_below("ce_22", sp.Rational(1, 10)), "<=", CHECK_EPOCH,
+                      why="'Plunge in the first few dozen epochs': 90% of the starting cost gone "
+                          "within four dozen epochs."),
+            Criterion(ratio("ce_22", CHECK_EPOCH), "<", sp.Rational(1, 10),
+                      why="and it stays down (the cost cannot rise: see toy_ce_tapers)."),
+        ),
+        note=_TOY_NOTE + "Section 2: 'these gradients drive the cross-entropy down rapidly whether "
+             "we initialize near the origin or in a saturated regime (w = b = 2): both loss curves "
+             "plunge in the first few dozen epochs'. This row is the saturated start; "
+             "toy_ce_origin_plunges is the origin.",
+    ),
+    _toy(
+        id="experiments.toy_ce_origin_plunges",
+        title="CE from the origin w = b = 0 plunges within four dozen epochs",
+        source=_S2_TOY,
+        statement=(r"\min\{t : C_{\mathrm{CE}}^{(0,0)}(t) < 0.1\, C_{\mathrm{CE}}^{(0,0)}(0)\} \le 48"),
+        criteria=(
+            Criterion(first_below("ce_00", sp.Rational(1, 10)), "<=", CHECK_EPOCH,
+                      why="The same reading as for the saturated start: 90% of the starting cost "
+                          "(ln 2) gone within four dozen epochs."),
+        ),
+        note=_TOY_NOTE + "The same sentence of section 2, for the start near the origin. By hand: "
+             "for z < 0, σ(z) ≈ e^z and each step lowers z by 2ησ(z), so e^(-z) grows by about "
+             "2η = 0.3 per epoch; the cost ≈ e^z reaches 10% of ln 2 when e^(-z) ≈ 14, i.e. after "
+             "about 45 epochs: close to the threshold either way. What holds whatever the exact "
+             "epoch: toy_ce_saturated_is_not_slower.",
+    ),
+    _toy(
+        id="experiments.toy_ce_saturated_is_not_slower",
+        title="Saturation slows MSE but not CE: epochs to lose 90% of the cost",
+        source=_S2_TOY,
+        statement=(r"T_{\mathrm{CE}}^{(2,2)} \le T_{\mathrm{CE}}^{(0,0)}\ \text{ while }\ "
+                   r"T_{\mathrm{MSE}}^{(2,2)} > T_{\mathrm{MSE}}^{(0,0)},\quad "
+                   r"T = \min\{t : C(t) < 0.1\, C(0)\}"),
+        criteria=(
+            Criterion(first_below("ce_22", sp.Rational(1, 10)), "<=",
+                      first_below("ce_00", sp.Rational(1, 10)),
+                      why="CE: the gradient is a - y, largest when the neuron is saturated and "
+                          "wrong, so the saturated start is not slower."),
+            Criterion(first_below("mse_22", sp.Rational(1, 10)), ">",
+                      first_below("mse_00", sp.Rational(1, 10)),
+                      why="MSE: the gradient carries σ'(z), 0.0177 at z = 4 against 0.25 at z = 0."),
+        ),
+        note=_TOY_NOTE + "The learning-rate-free content of section 2's toy ('whether we "
+             "initialize near the origin or in a saturated regime'): with CE the saturated start "
+             "loses 90% of its cost no later than the centred one; with MSE it takes longer. "
+             "T is +infinity if the run never gets there.",
+    ),
+    _toy(
+        id="experiments.toy_ce_tapers",
+        title="CE curves fall at every epoch, each step less than the one before (they taper)",
+        source=_S2_TOY,
+        statement=(r"C_{\mathrm{CE}}(t+1) < C_{\mathrm{CE}}(t)\ \text{ and }\ "
+                   r"C_{\mathrm{CE}}(t) - C_{\mathrm{CE}}(t+1) \ge C_{\mathrm{CE}}(t+1) - C_{\mathrm{CE}}(t+2)"
+                   r"\ \text{ for all } t < 300,\ \text{from } (0,0) \text{ and } (2,2)"),
+        criteria=(
+            Criterion(max_step("ce_00"), "<", 0, why="falls at every epoch"),
+            Criterion(min_second_difference("ce_00"), ">=", 0,
+                      why="each epoch's decrease no larger than the previous one (convex curve)"),
+            Criterion(max_step("ce_22"), "<", 0, why="falls at every epoch"),
+            Criterion(min_second_difference("ce_22"), ">=", 0,
+                      why="each epoch's decrease no larger than the previous one (convex curve)"),
+        ),
+        note=_TOY_NOTE + "Section 2: 'and then gently taper'. Formalized as: the cost falls at "
+             "every epoch and each epoch lowers it by no more than the epoch before, over the "
+             "whole run. By hand: C = softplus(z) at y = 0, each step lowers z by 2ησ(z), so the "
+             "decrease is about 2ησ(z)², which shrinks as z falls.",
+    ),
+    _toy(
+        id="experiments.toy_mse_larger_error_slower",
+        title="MSE: the start with the larger error learns more slowly (sigma' sets the pace)",
+        source=_S1,
+        statement=(r"C_{\mathrm{MSE}}^{(2,2)}(0) - C_{\mathrm{MSE}}^{(2,2)}(1) < "
+                   r"C_{\mathrm{MSE}}^{(0.6,0.9)}(0) - C_{\mathrm{MSE}}^{(0.6,0.9)}(1),\quad "
+                   r"a^{(2,2)} - y \approx 0.98 > a^{(0.6,0.9)} - y \approx 0.82"),
+        criteria=(
+            Criterion(drop("mse_22", 0), "<", drop("mse_0609", 0),
+                      why="σ'(4) ≈ 0.018 against σ'(1.5) ≈ 0.149: the larger error comes with the "
+                          "smaller factor σ'(z)."),
+        ),
+        note=_TOY_NOTE + "Section 1: the error signal is tiny when σ'(z) is tiny, 'even if the "
+             "prediction error is not small'. The third start w = 0.6, b = 0.9 (a ≈ 0.82) is wrong "
+             "by less than w = b = 2 (a ≈ 0.98), yet its first MSE step lowers the cost more.",
+    ),
+    _toy(
+        id="experiments.toy_ce_larger_error_faster",
+        title="CE: the larger the error, the faster the neuron learns",
+        source=_S2_AVOID,
+        statement=(r"C_{\mathrm{CE}}^{(2,2)}(0) - C_{\mathrm{CE}}^{(2,2)}(1) > "
+                   r"C_{\mathrm{CE}}^{(0.6,0.9)}(0) - C_{\mathrm{CE}}^{(0.6,0.9)}(1) > "
+                   r"C_{\mathrm{CE}}^{(0,0)}(0) - C_{\mathrm{CE}}^{(0,0)}(1)"),
+        criteria=(
+            Criterion(drop("ce_22", 0), ">", drop("ce_0609", 0),
+                      why="errors a - y: 0.98 against 0.82"),
+            Criterion(drop("ce_0609", 0), ">", drop("ce_00", 0),
+                      why="errors a - y: 0.82 against 0.5"),
+        ),
+        note=_TOY_NOTE + "Section 2: 'The larger the error, the faster the neuron will learn.' "
+             "Formalized on the toy: ordering the three starts by their error a - y (0.98, 0.82, "
+             "0.5), the first CE step lowers the cost most for the largest error.",
+    ),
+)
+
+# ------------------------------------------------------------------------------------------
+# The error signal behind section 1: (a - y) sigma'(z) against (a - y), y = 0.
+
+z = sp.Symbol("z", real=True)
+_A = sigmoid(z)
+SIGNAL_MSE = (_A - 0) * _A * (1 - _A)
+SIGNAL_CE = _A - 0
+_Z_GRID = tuple(sp.Rational(k, 10) for k in range(-100, 101))
+
+SATURATION_FIGURE = Figure(
+    file="saturation_error_signal.png",
+    title="The error signal that reaches the bias, y = 0",
+    caption=("The gradient that reaches the bias, ∂C/∂b, for y = 0 against z = wx + b: "
+             "(a - y)σ'(z) with the quadratic cost and (a - y) with the cross-entropy, on a linear "
+             "(left) and a logarithmic (right) scale. Where the neuron is saturated and wrong "
+             "(z ≥ 4, dotted line, a ≥ 0.982) the MSE signal is under 2% of the CE signal and "
+             "decays like e^(-z); the CE signal stays near 1."),
+    panels=(
+        Panel(title="linear scale", series=("signal_mse", "signal_ce"),
+              xlabel="weighted input z = wx + b (dimensionless)",
+              ylabel="∂C/∂b (dimensionless)", marks=(4,)),
+        Panel(title="logarithmic scale", series=("signal_mse", "signal_ce"),
+              xlabel="weighted input z = wx + b (dimensionless)",
+              ylabel="∂C/∂b (dimensionless), log scale", yscale="log", marks=(4,)),
+    ),
+)
+
+SATURATION_CLAIMS = (
+    ExperimentClaim(
+        id="experiments.saturation_error_signal",
+        title="Saturated and wrong (z >= 4, y = 0): the MSE signal is under 2% of the CE signal",
+        source=_S1,
+        statement=(r"\max_{z \ge 4} \frac{(a - y)\,\sigma'(z)}{a - y} < 0.02\ \text{ and }\ "
+                   r"\min_{z \ge 4} (a - y) > 0.98,\quad y = 0,\ z \in \{4, 4.1, \dots, 10\}"),
+        series=(
+            Sweep(name="signal_mse", label="MSE: (a - y) σ'(z)", tex=r"\delta_{\mathrm{MSE}}",
+                  expr=SIGNAL_MSE, var=z, values=_Z_GRID),
+            Sweep(name="signal_ce", label="CE: a - y", tex=r"\delta_{\mathrm{CE}}",
+                  expr=SIGNAL_CE, var=z, values=_Z_GRID),
+            Sweep(name="signal_ratio", label="ratio σ'(z)", tex=r"\rho",
+                  expr=_A * (1 - _A), var=z, values=_Z_GRID),
+        ),
+        criteria=(
+            Criterion(maximum("signal_ratio", start=4), "<", sp.Rational(2, 100),
+                      why="The ratio is σ'(z), which falls for z > 0 from σ'(4) ≈ 0.0177 "
+                          "(the document's number) on."),
+            Criterion(minimum("signal_ce", start=4), ">", sp.Rational(98, 100),
+                      why="a - y = σ(z) rises for all z from σ(4) ≈ 0.982 (the document's number)."),
+        ),
+        figure=SATURATION_FIGURE,
+        note="Section 1: 'whenever σ'(z) is tiny (the neuron is saturated) the error signal δ becomes "
+             "tiny, even if the prediction error is not small'. On the grid z = -10, -9.9, ..., 10 "
+             "(201 points) the two error signals are computed for y = 0; the statement is checked on "
+             "the grid points z >= 4 (61 points). The limit claims mse_sigmoid.slowdown and "
+             "bce_sigmoid.no_slowdown are the proofs for z -> infinity.",
+    ),
+)
+
+# ------------------------------------------------------------------------------------------
+# Section 3: the softmax temperature sweep.
+
+c = sp.Symbol("c", positive=True)
+_C_GRID = tuple(sp.Rational(m) * sp.Integer(10) ** e for e in (-1, 0, 1, 2)
+                for m in ("1", "1.5", "2", "3", "5", "7")) + (sp.Integer(1000),)
+LOGITS_UNIQUE = (1, 2, 3)
+LOGITS_TIE = (3, 3, 1)
+
+
+def softmax_scaled(logits, j):
+    r"""$a_j(c) = 1 / \sum_k e^{c (z_k - z_j)}$ for concrete logits (the document's stable form)."""
+    return 1 / sum(sp.exp(c * (zk - logits[j])) for zk in logits)
+
+
+def _softmax_series(tag, logits):
+    zt = ", ".join(map(str, logits))
+    return tuple(
+        Sweep(name=f"{tag}_a{j + 1}", label=f"a_{j + 1}(c), z = ({zt})",
+              tex=rf"a_{{{j + 1}}}^{{\mathrm{{{tag}}}}}", expr=softmax_scaled(logits, j), var=c,
+              values=_C_GRID)
+        for j in range(len(logits)))
+
+
+SOFTMAX_SERIES = _softmax_series("unique", LOGITS_UNIQUE) + _softmax_series("tie", LOGITS_TIE)
+
+SOFTMAX_FIGURE = Figure(
+    file="softmax_temperature_sweep.png",
+    title="Softmax with a growing scale c",
+    caption=("a_j(c) = exp(c z_j) / Σ_k exp(c z_k) for c from 0.1 to 1000 (log scale), for logits "
+             "with a unique maximum, z = (1, 2, 3) (left), and with a tie, z = (3, 3, 1) (right). "
+             "With a unique maximum the winner's probability tends to 1; with the tie the two tied "
+             "classes keep 1/2 each (their curves coincide), so no class tends to 1."),
+    panels=(
+        Panel(title="unique maximum z = (1, 2, 3)", series=("unique_a1", "unique_a2", "unique_a3"),
+              xlabel="scale c (inverse temperature, dimensionless)",
+              ylabel="probability a_j(c) (dimensionless)",
+              xscale="log"),
+        Panel(title="tie z = (3, 3, 1)", series=("tie_a1", "tie_a2", "tie_a3"),
+              xlabel="scale c (inverse temperature, dimensionless)",
+              ylabel="probability a_j(c) (dimensionless)",
+              xscale="log"),
+    ),
+)
+
+_S3 = ko(3, "Where does the name 'softmax' come from?")
+_SWEEP_NOTE = ("c runs over 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, ..., 700, 1000 (25 values); a_j(c) is "
+               "evaluated in the document's form 1 / Σ_k exp(c (z_k - z_j)), which does not overflow. ")
+
+
+def _sweep(**kw):
+    return ExperimentClaim(series=SOFTMAX_SERIES, figure=SOFTMAX_FIGURE, source=_S3, **kw)
+
+
+SOFTMAX_CLAIMS = (
+    _sweep(
+        id="experiments.softmax_sweep_unique_max",
+        title="Unique largest logit: its probability rises with c towards 1, the others fall to 0",
+        statement=(r"z = (1, 2, 3):\ a_3(c) \text{ never falls along the sweep},\ "
+                   r"a_3(10) > 1 - 10^{-4},\ a_1(10) < 10^{-8}"),
+        criteria=(
+            Criterion(min_step("unique_a3"), ">=", 0,
+                      why="a_3 = 1/(1 + e^(-c) + e^(-2c)) increases in c; '>=' and not '>' because "
+                          "from c = 150 on a_3 = 1 - e^(-c) + ... equals 1 even at 50 digits"),
+            Criterion(value("unique_a3", 10), ">", 1 - sp.Rational(1, 10**4),
+                      why="1 - a_3(10) ≈ e^(-10) ≈ 4.5e-5"),
+            Criterion(value("unique_a1", 10), "<", sp.Rational(1, 10**8),
+                      why="a_1(10) ≈ e^(-20) ≈ 2.1e-9"),
+        ),
+        note=_SWEEP_NOTE + "Section 3: 'If z_j is the largest value ... a_j(c) -> 1'; 'if z_j is not "
+             "the largest value ... a_j(c) -> 0'. A sweep cannot prove a limit (the limit claims of "
+             "section 3 do); it shows how fast the mass concentrates.",
+    ),
+    _sweep(
+        id="experiments.softmax_sweep_tie_hardmax",
+        title="'The winner gets probability 1' with a tie: a largest logit keeps 1/2",
+        statement=(r"z = (3, 3, 1),\ j = 1 \in \arg\max_k z_k:\ a_1(1000) > 0.99"),
+        criteria=(
+            Criterion(value("tie_a1", 1000), ">", sp.Rational(99, 100),
+                      why="What the hard-max reading predicts for a largest logit: "
+                          "lim a_j(c) = 1 when j = argmax_k z_k."),
+        ),
+        note=_SWEEP_NOTE + "Section 3: 'when c -> infinity, softmax becomes a hard max selector (the "
+             "winner gets probability 1, all others 0)', with lim a_j(c) = 1{j = argmax_k z_k}. With "
+             "a tie z_1 = z_2 = 3 both are largest values, and a_1(c) = 1/(2 + e^(-2c)) tends to 1/2: "
+             "the statement holds only when the maximum is unique. The narrower claims that hold: "
+             "softmax_sweep_unique_max, softmax_sweep_tie_splits.",
+    ),
+    _sweep(
+        id="experiments.softmax_sweep_tie_splits",
+        title="With a tie the tied classes split the mass: a_1(c) = a_2(c) -> 1/2",
+        statement=(r"z = (3, 3, 1):\ \tfrac12 - 10^{-12} < a_1(20) \le \tfrac12,\ "
+                   r"a_1(20) = a_2(20),\ a_3(20) < 10^{-12}"),
+        criteria=(
+            Criterion(value("tie_a1", 20), ">", sp.Rational(1, 2) - sp.Rational(1, 10**12),
+                      why="a_1(c) = 1/(2 + e^(-2c)), and e^(-40) ≈ 4e-18"),
+            Criterion(value("tie_a1", 20), "<=", sp.Rational(1, 2), why="1/(2 + e^(-2c)) < 1/2"),
+            Criterion(value("tie_a1", 20), "<=", value("tie_a2", 20), why="z_1 = z_2: equal by symmetry"),
+            Criterion(value("tie_a1", 20), ">=", value("tie_a2", 20), why="z_1 = z_2: equal by symmetry"),
+            Criterion(value("tie_a3", 20), "<", sp.Rational(1, 10**12),
+                      why="a_3(c) = 1/(1 + 2 e^(2c)), about 2e-18 at c = 20"),
+        ),
+        note=_SWEEP_NOTE + "What is true in place of the hard-max sentence when the largest logit is "
+             "shared by two classes.",
+    ),
+)
+
+CLAIMS = TOY_CLAIMS + SATURATION_CLAIMS + SOFTMAX_CLAIMS
+

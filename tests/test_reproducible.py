@@ -1,0 +1,150 @@
+"""`gradproof report --seed N` is reproducible, and the committed reports/ is current.
+
+Normalization: the only values allowed to change between two runs with the same seed (and the
+same versions) are timings: the Markdown's ``Wall time:`` line and the JSON keys in
+``checkers.report_json.TIMING_KEYS``.  Figures are compared byte for byte: they are written with
+fixed sizes and style and ``metadata={"Software": None}`` (no version, no date), so the same
+numbers give the same PNG with the same matplotlib (see ``checkers/figures.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import checkers
+import checkers.engine
+from checkers.report_json import TIMING_KEYS
+from checkers.sampling import DEFAULT_POINTS
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "reports"
+STALE = ("reports/ is not what `gradproof report` writes now: regenerate it with `gradproof report` "
+         "(from the repository root) and commit reports/. ")
+
+
+def normalize_md(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("Wall time:")) + "\n"
+
+
+def normalize_json(text: str):
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k not in TIMING_KEYS}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(json.loads(text))
+
+
+def _diff(a: str, b: str, name: str, limit: int = 40) -> str:
+    lines = list(difflib.unified_diff(a.splitlines(), b.splitlines(), f"committed {name}",
+                                      f"regenerated {name}", lineterm="", n=1))
+    more = f"\n... ({len(lines) - limit} more diff lines)" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
+
+
+def compare_folders(expected: pathlib.Path, got: pathlib.Path) -> list:
+    """Differences between two report folders, normalized; empty when they are the same report."""
+    problems = []
+    for name in ("proof-report.md", "proof-report.json"):
+        a, b = expected / name, got / name
+        if not a.is_file():
+            problems.append(f"{a} is missing")
+            continue
+        if not b.is_file():
+            problems.append(f"{b} was not written")
+            continue
+        if name.endswith(".md"):
+            ta, tb = normalize_md(a.read_text()), normalize_md(b.read_text())
+            if ta != tb:
+                problems.append(f"{name} differs:\n{_diff(ta, tb, name)}")
+        else:
+            ja, jb = normalize_json(a.read_text()), normalize_json(b.read_text())
+            if ja != jb:
+                ta = json.dumps(ja, indent=1, sort_keys=True)
+                tb = json.dumps(jb, indent=1, sort_keys=True)
+                problems.append(f"{name} differs (timings removed):\n{_diff(ta, tb, name)}")
+    fa = sorted(p.name for p in (expected / "figures").glob("*.png"))
+    fb = sorted(p.name for p in (got / "figures").glob("*.png"))
+    if fa != fb:
+        problems.append(f"figures differ: committed {fa}, regenerated {fb}")
+    for name in sorted(set(fa) & set(fb)):
+        if (expected / "figures" / name).read_bytes() != (got / "figures" / name).read_bytes():
+            problems.append(f"figures/{name} differs byte for byte")
+    return problems
+
+
+def test_committed_reports_are_current(tmp_path, monkeypatch, result_of):
+    """`gradproof report` (default seed and points) into a temporary folder == committed reports/.
+
+    The CLI runs for real; only `verify` is served from the session's cache of the same calls
+    (`checkers.verify(claim)` at the default seed and points) so the catalog is checked once per
+    test session.
+    """
+    real = checkers.engine.verify
+
+    def cached(claim, *, seed=checkers.DEFAULT_SEED, points=DEFAULT_POINTS, **kw):
+        if seed == checkers.DEFAULT_SEED and points == DEFAULT_POINTS and not kw:
+            return result_of(claim.id)
+        return real(claim, seed=seed, points=points, **kw)
+
+    monkeypatch.setattr(checkers.engine, "verify", cached)
+    from checkers.cli import main
+
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    problems = compare_folders(COMMITTED, tmp_path)
+    assert not problems, STALE + "\n\n".join(problems)
+
+
+def _cli_report(out, seed):
+    args = [sys.executable, "-m", "checkers.cli", "report", "--only", "experiments.toy_ce",
+            "experiments.softmax_sweep_tie", "mse_sigmoid.grad_b", "bce_sigmoid.second_derivative_vanishes",
+            "--points", "64", "--seed", str(seed), "--out", str(out)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+def test_same_seed_same_report_in_two_processes(tmp_path):
+    """Two separate runs with one seed: identical Markdown, JSON (timings aside) and PNG bytes."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        run = _cli_report(out, 11)
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert sorted(p.name for p in (a / "figures").glob("*.png")) == [
+        "gradient_error_vs_magnitude.png", "softmax_temperature_sweep.png", "toy_learning_curves.png"]
+    problems = compare_folders(a, b)
+    assert not problems, "\n\n".join(problems)
+    # and the seed is what is recorded
+    assert json.loads((a / "proof-report.json").read_text())["seed"] == 11
+    assert "seed **11**" in (a / "proof-report.md").read_text()
+
+
+def test_normalization_removes_timings_only():
+    md = "x\nWall time: 12.3 s.\ny\n"
+    assert normalize_md(md) == "x\ny\n"
+    assert normalize_md("Wall time is a phrase\n") == "Wall time is a phrase\n"  # not the timing line
+    doc = {"seed": 1, "wall_seconds": 3.2, "claims": [{"id": "a", "seconds": 0.1, "points": 5}]}
+    assert normalize_json(json.dumps(doc)) == {"seed": 1, "claims": [{"id": "a", "points": 5}]}
+
+
+@pytest.mark.parametrize("what", ["md", "png"])
+def test_a_changed_report_is_detected(tmp_path, what):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        (d / "figures").mkdir(parents=True)
+        (d / "proof-report.md").write_text("# r\n\nWall time: 1 s.\n")
+        (d / "proof-report.json").write_text(json.dumps({"seed": 1, "wall_seconds": 1}))
+        (d / "figures" / "f.png").write_bytes(b"\x89PNG same")
+    (b / "proof-report.md").write_text("# r\n\nWall time: 2 s.\n")  # timing only: still the same
+    assert compare_folders(a, b) == []
+    if what == "md":
+        (b / "proof-report.md").write_text("# r changed\n\nWall time: 2 s.\n")
+    else:
+        (b / "figures" / "f.png").write_bytes(b"\x89PNG other")
+    assert compare_folders(a, b)

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Render formulas with KaTeX and report every one it rejects.
+//
+// stdin:  a JSON array; each item is a TeX string (inline) or {"tex": "...", "display": true|false}.
+// stdout: {"katex": "<version>", "checked": N, "failures": [{"index", "tex", "display", "error"}],
+//          "warnings": [{"index", "tex", "warning"}]}
+// exit:   0 when every formula renders, 1 when at least one is rejected, 2 on unusable input.
+//
+// Each formula goes through katex.renderToString(tex, {throwOnError: true, displayMode}), the
+// check the gradproof tests rely on (tests/test_katex.py).
+import katex from "katex";
+
+function readStdin() {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    process.stdin.on("data", (c) => chunks.push(c));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("error", reject);
+  });
+}
+
+const text = await readStdin();
+let items;
+try {
+  items = JSON.parse(text);
+} catch (err) {
+  process.stderr.write(`katex check: stdin is not JSON: ${err.message}\n`);
+  process.exit(2);
+}
+if (!Array.isArray(items)) {
+  process.stderr.write("katex check: stdin must be a JSON array of formulas\n");
+  process.exit(2);
+}
+
+const failures = [];
+const warnings = [];
+items.forEach((item, index) => {
+  const tex = typeof item === "string" ? item : item && item.tex;
+  const display = typeof item === "object" && item !== null && Boolean(item.display);
+  if (typeof tex !== "string") {
+    failures.push({ index, tex: String(tex), display, error: "not a string" });
+    return;
+  }
+  const originalWarn = console.warn;
+  console.warn = (...args) => warnings.push({ index, tex, warning: args.join(" ") });
+  try {
+    katex.renderToString(tex, { throwOnError: true, displayMode: display });
+  } catch (err) {
+    failures.push({ index, tex, display, error: String(err && err.message ? err.message : err) });
+  } finally {
+    console.warn = originalWarn;
+  }
+});
+
+process.stdout.write(JSON.stringify({ katex: katex.version, checked: items.length, failures, warnings }) + "\n");
+process.exit(failures.length ? 1 : 0);
