@@ -14,3 +14,8 @@ from .engine import verify_all as verify_all
 from .results import ClaimResult as ClaimResult
 from .results import Counterexample as Counterexample
 from .results import WitnessResult as WitnessResult
+from . import experiments as _experiments  # noqa: F401  (registers the "experiment" claim kind)
+from . import network as network  # noqa: E402,F401  (registers the 'network' claim kind)
+from . import indexed as indexed  # noqa: E402,F401  (registers the indexed claim kinds: any number of classes)
+from .implementation import Implementation as Implementation  # noqa: E402
+from .implementation import verify_implementation as verify_implementation  # noqa: E402

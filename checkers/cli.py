@@ -2,6 +2,15 @@
 
 ``gradproof report``  check the built-in catalog and write reports/proof-report.{md,json}
 ``gradproof list``    list the built-in claims (id, kind, verdict-free)
+``gradproof check``   check the claims (and implementations) defined in your own Python files
+
+``gradproof check a.py b.py`` imports each file -- which runs its code, like ``python a.py``
+would -- and checks what it defines: the entries of a ``CLAIMS`` list if the file has one,
+otherwise every module-level claim and :class:`checkers.implementation.Implementation`, in the
+order the file assigns them.  Nothing from the command line is evaluated: arguments are paths
+and numbers.  Exit status: 0 when every claim holds (PROVED or VERIFIED), 1 when any is
+REFUTED, DISPUTED or UNDECIDED, 2 on a usage or input error (a file that cannot be loaded, a
+malformed claim, an implementation that raises or computes in float32) -- 2 takes precedence.
 """
 
 from __future__ import annotations
@@ -82,6 +91,227 @@ def _cmd_report(args) -> int:
     return 0
 
 
+# -- gradproof check ---------------------------------------------------------------------------
+
+class InputError(Exception):
+    """A file or an entry that cannot be checked (exit status 2); the message says where and why."""
+
+
+def _user_frame(err, path) -> str:
+    """``path:line`` of the innermost traceback frame in the user's file, if any."""
+    import traceback
+
+    line = ""
+    for fr in traceback.extract_tb(err.__traceback__):
+        if pathlib.Path(fr.filename).resolve() == pathlib.Path(path).resolve():
+            line = f":{fr.lineno}"
+    return f"{path}{line}"
+
+
+def load_file(path, index: int = 0) -> tuple[list, str | None]:
+    """Import ``path``; return what it defines to check (claims, Implementation records) and an error.
+
+    A file that raises :class:`derivations.ClaimError` (a malformed claim; the message names it)
+    stops there: the claims it built before that line are still returned, with the error naming
+    the file, the line and the claim.  Raises :class:`InputError` when the file cannot be loaded
+    at all or defines nothing to check.
+    """
+    import importlib.util
+    import re
+
+    from derivations import Claim, ClaimError
+
+    from .implementation import Implementation
+
+    p = pathlib.Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    if p.suffix != ".py":
+        raise InputError(f"{path}: not a Python file (gradproof check imports .py files)")
+    name = f"_gradproof_check_{index}_" + re.sub(r"\W", "_", p.stem)
+    spec = importlib.util.spec_from_file_location(name, p)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    folder = str(p.resolve().parent)
+    sys.path.insert(0, folder)
+    error = None
+    try:
+        spec.loader.exec_module(module)
+    except ClaimError as err:
+        error = (f"{_user_frame(err, p)}: malformed claim: {err} (the file stops here: claims "
+                 "after this line were not built; those before it are checked)")
+    except (Exception, SystemExit) as err:  # user code: report it, keep checking other files
+        sys.modules.pop(name, None)
+        raise InputError(f"{_user_frame(err, p)}: {type(err).__name__}: {err}") from None
+    finally:
+        if folder in sys.path:
+            sys.path.remove(folder)
+    if error is None and hasattr(module, "CLAIMS"):
+        entries = getattr(module, "CLAIMS")
+        if not isinstance(entries, (list, tuple)):
+            raise InputError(f"{path}: CLAIMS must be a list or tuple of claims, got "
+                             f"{type(entries).__name__}")
+        bad = [f"CLAIMS[{i}] is a {type(e).__name__}" for i, e in enumerate(entries)
+               if not isinstance(e, (Claim, Implementation))]
+        if bad:
+            raise InputError(f"{path}: " + "; ".join(bad) + " (expected claims from derivations, "
+                             "or checkers.implementation.Implementation records)")
+        entries = list(entries)
+    else:
+        entries, seen = [], set()
+        for value in vars(module).values():
+            if isinstance(value, (Claim, Implementation)) and id(value) not in seen:
+                seen.add(id(value))
+                entries.append(value)
+    if not entries and error is None:
+        raise InputError(f"{path}: defines nothing to check (no CLAIMS list and no module-level "
+                         "claim); see README, 'Check your own derivations'")
+    return entries, error
+
+
+def _entry_id(entry) -> str:
+    from .implementation import Implementation
+
+    if isinstance(entry, Implementation):
+        fn_name = entry.name or getattr(entry.fn, "__name__", "fn")
+        return f"{entry.claim.id} (implementation {fn_name})"
+    return entry.id
+
+
+def _evidence(res) -> str:
+    ce = res.counterexample
+    if ce is not None and res.verdict in ("REFUTED", "DISPUTED"):
+        return f"counterexample {ce}"
+    if res.message and res.verdict not in ("PROVED", "VERIFIED"):
+        return res.message
+    parts = []
+    for w in res.witnesses:
+        err = f" {w.worst_error:.1e}" if w.worst_error is not None and w.status == "PASS" else ""
+        why = ""
+        if w.detail and w.status not in ("PASS", "PROVED") and not res.message:
+            why = f" ({w.detail if len(w.detail) < 160 else w.detail[:157].rsplit(' ', 1)[0] + ' ...'})"
+        parts.append(f"{w.witness} {w.status}{err}{why}")
+    text = "; ".join(parts)
+    return f"{text} -- {res.message}" if res.message else text
+
+
+def render_table(rows) -> str:
+    """``rows``: (id, verdict, evidence) -> a plain-text table (pure: text in, text out)."""
+    head = ("claim", "verdict", "evidence")
+    w0 = max([len(head[0])] + [len(r[0]) for r in rows])
+    w1 = max([len(head[1])] + [len(r[1]) for r in rows])
+    lines = [f"{head[0]:<{w0}}  {head[1]:<{w1}}  {head[2]}", f"{'-' * w0}  {'-' * w1}  {'-' * 8}"]
+    lines += [f"{a:<{w0}}  {b:<{w1}}  {c}" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def exit_status(results, input_errors) -> int:
+    """0 when every claim holds, 1 when any does not, 2 on an input error or an ERROR verdict."""
+    from .results import HOLDS
+
+    if input_errors or any(r.verdict == "ERROR" for r in results):
+        return 2
+    if any(r.verdict not in HOLDS for r in results):
+        return 1
+    return 0
+
+
+def _check_one(entry, args, checked_ids=()):
+    from .implementation import (Implementation, ImplementationError,
+                                 verify_implementation)
+    from .kinks import verify
+    from ._precision import Float32Error
+    from derivations import ClaimError
+
+    try:
+        if isinstance(entry, Implementation):
+            # the claim itself is checked once: as its own row when the run has it, else here
+            return verify_implementation(entry, seed=args.seed, points=args.points,
+                                         check_claim=entry.claim.id not in checked_ids)
+        return verify(entry, seed=args.seed, points=args.points,
+                      symbolic_seconds=args.symbolic_seconds)
+    except (ImplementationError, Float32Error, ClaimError) as err:
+        raise InputError(f"{_entry_id(entry)}: {err}") from None
+
+
+def _cmd_check(args) -> int:
+    from .report_json import write_json
+    from .report_md import write_markdown
+
+    t0 = time.monotonic()
+    entries, errors = [], []   # errors: (where, message)
+    for i, path in enumerate(args.files):
+        try:
+            found, error = load_file(path, i)
+        except InputError as err:
+            errors.append((str(path), str(err)))
+            continue
+        entries += [(path, e) for e in found]
+        if error:
+            errors.append((str(path), error))
+    ids = {}
+    for path, e in entries:
+        ids.setdefault(_entry_id(e), []).append(path)
+    dup = {k: v for k, v in ids.items() if len(v) > 1}
+    for k, v in dup.items():
+        errors.append((k, f"{k}: claim id defined {len(v)} times ({', '.join(map(str, v))}); ids "
+                          "must be unique in a run"))
+    entries = [(p, e) for p, e in entries if _entry_id(e) not in dup]
+    results, rows = [], []
+    from derivations import Claim
+
+    checked_ids = {e.id for _, e in entries if isinstance(e, Claim)}
+    with _progress() as bar:
+        task = bar.add_task("", total=len(entries))
+        for path, e in entries:
+            bar.update(task, description=_entry_id(e))
+            try:
+                res = _check_one(e, args, checked_ids)
+                results.append(res)
+                rows.append((res.claim.id, res.verdict, _evidence(res)))
+            except InputError as err:
+                errors.append((_entry_id(e), str(err)))
+            bar.advance(task)
+    wall = time.monotonic() - t0
+    rows += [(where, "ERROR", msg) for where, msg in errors]
+    print(f"gradproof check: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} from "
+          f"{len(args.files)} file(s), seed {args.seed}, {args.points} points each")
+    print(render_table(rows))
+    for res in results:
+        ce = res.counterexample
+        if ce is not None and res.verdict in ("REFUTED", "DISPUTED"):
+            print(f"\n{res.claim.id}: {res.verdict}")
+            print(f"  at       {', '.join(f'{k} = {v}' for k, v in ce.point.items())}"
+                  + (f"   entry {ce.component}" if ce.component else ""))
+            a, b = ce.labels
+            print(f"  {a:<8} {ce.claimed}\n  {b:<8} {ce.true}")
+            if ce.confirmed:
+                print(f"  confirmed by {ce.confirmed}")
+    try:
+        if args.md:
+            path = write_markdown(args.md, results, seed=args.seed, points=args.points,
+                                  command="gradproof check", wall_seconds=wall)
+            print(f"wrote {path}")
+        if args.json:
+            meta = {"wall_seconds": round(wall, 2),
+                    "input_errors": [{"where": w, "message": m} for w, m in errors]}
+            path = write_json(args.json, results, seed=args.seed, points=args.points, meta=meta)
+            print(f"wrote {path}")
+    except OSError as err:
+        print(f"gradproof check: cannot write the report: {err}", file=sys.stderr)
+        return 2
+    status = exit_status(results, errors)
+    counts = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    if errors:
+        counts["input errors"] = len(errors)
+        for _, msg in errors:
+            print(f"gradproof check: error: {msg}", file=sys.stderr)
+    print(", ".join(f"{k} {v}" for k, v in counts.items()) + f" ({wall:.1f} s); exit status {status}")
+    return status
+
+
 def _cmd_list(args) -> int:
     import derivations
 
@@ -110,6 +340,22 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_report)
     ls = sub.add_parser("list", help="list the built-in claims in document order")
     ls.set_defaults(func=_cmd_list)
+    from .kinks import USER_SYMBOLIC_SECONDS
+
+    ck = sub.add_parser("check", help="check the claims defined in your own Python files "
+                        "(importing a file runs its code)",
+                        description="Import each FILE (this runs its code) and check the claims it "
+                        "defines: its CLAIMS list, or else every module-level claim. Exit status 0: "
+                        "all hold; 1: any refuted, disputed or undecided; 2: usage or input error.")
+    ck.add_argument("files", nargs="+", metavar="FILE", help="Python files defining claims")
+    ck.add_argument("--seed", type=int, default=_default_seed(), help="sampling seed (recorded)")
+    ck.add_argument("--points", type=int, default=DEFAULT_POINTS, help="sample points per claim")
+    ck.add_argument("--md", metavar="FILE", help="also write a Markdown report to FILE")
+    ck.add_argument("--json", metavar="FILE", help="also write a JSON report to FILE")
+    ck.add_argument("--symbolic-seconds", type=float, default=USER_SYMBOLIC_SECONDS,
+                    help=f"time bound for SymPy per claim (default {USER_SYMBOLIC_SECONDS:g} s); "
+                    "over it the symbolic witness is UNDECIDED")
+    ck.set_defaults(func=_cmd_check)
     return p
 
 
@@ -118,6 +364,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "points", 1) is not None and getattr(args, "points", 1) < 1:
         parser.error("--points must be at least 1")
+    if getattr(args, "symbolic_seconds", 1) <= 0:
+        parser.error("--symbolic-seconds must be positive")
     return args.func(args)
 
 

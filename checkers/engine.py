@@ -106,7 +106,8 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
     verdict, why = combine(results)
     res = ClaimResult(claim, verdict, results, seed, time.monotonic() - t0, why)
     res.sample_shares = smp.shares()
-    res.points = len(smp)
+    # kinds with their own sampling (networks, symbolic K) report the points their witnesses used
+    res.points = len(smp) or max((w.points for w in results), default=0)
     return res
 
 

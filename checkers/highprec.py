@@ -66,6 +66,8 @@ def _exp_arguments(variables, exprs):
         for entry in (e if isinstance(e, sp.MatrixBase) else [e]):
             p = prepare(entry)
             args += [a.args[0] for a in p.atoms(sp.exp)]
+            # tanh, cosh, ... are exponentials too: 1 - tanh(u)**2 cancels about 2|u|/ln 10 digits
+            args += [2 * h.args[0] for h in p.atoms(sp.tanh, sp.sinh, sp.cosh, sp.sech, sp.csch, sp.coth)]
             guarded += [f.args[0] for f in opaque_functions(p)]
     args = list(dict.fromkeys(args))
     guarded = list(dict.fromkeys(args + guarded))

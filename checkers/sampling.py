@@ -196,10 +196,7 @@ def sample(claim, n: int = DEFAULT_POINTS, seed: int = 0) -> Sample:
             for r, pc in zip(rows, choice):
                 i, j = pairs[pc]
                 (si, ivi), (sj, ivj) = domain[i], domain[j]
-                both = Interval(max(ivi.lo, ivj.lo), min(ivi.hi, ivj.hi),
-                                ivi.lo_open or ivj.lo_open if ivi.lo == ivj.lo else (ivi.lo_open if ivi.lo > ivj.lo else ivj.lo_open),
-                                ivi.hi_open or ivj.hi_open if ivi.hi == ivj.hi else (ivi.hi_open if ivi.hi < ivj.hi else ivj.hi_open),
-                                ivi.integer or ivj.integer) if _nonempty(ivi, ivj) else None
+                both = _intersection(ivi, ivj)
                 if both is None:
                     continue
                 v = _draw(rng, both, rng.choice(["uniform", "edge"]), 1)[0]
@@ -214,6 +211,21 @@ def sample(claim, n: int = DEFAULT_POINTS, seed: int = 0) -> Sample:
             pts[bad, k] = _uniform(rng, iv, int(bad.sum()))
             bad = ~_inside(iv, pts[:, k])
     return Sample(variables, pts, labels, seed, info={"domain": dict(claim.domain)})
+
+
+def _intersection(a: Interval, b: Interval):
+    """The interval of values in both ``a`` and ``b`` (integers if either is), or None if empty."""
+    if a.integer or b.integer:
+        lo, hi = math.ceil(max(a.lo, b.lo)), math.floor(min(a.hi, b.hi))
+        vals = [v for v in range(int(lo), int(hi) + 1) if a.contains(v) and b.contains(v)] \
+            if lo <= hi else []
+        return Interval(float(vals[0]), float(vals[-1]), False, False, integer=True) if vals else None
+    if not _nonempty(a, b):
+        return None
+    lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
+    lo_open = (a.lo_open or b.lo_open) if a.lo == b.lo else (a.lo_open if a.lo > b.lo else b.lo_open)
+    hi_open = (a.hi_open or b.hi_open) if a.hi == b.hi else (a.hi_open if a.hi < b.hi else b.hi_open)
+    return Interval(lo, hi, lo_open, hi_open)
 
 
 def _nonempty(a: Interval, b: Interval) -> bool:

@@ -27,11 +27,21 @@ from ._claim import open_interval as open_interval
 from ._claim import positive as positive
 from ._claim import real_line as real_line
 from ._functions import sigmoid as sigmoid
+from ._indexed import IndexedEqualityClaim as IndexedEqualityClaim
+from ._indexed import IndexedGradientClaim as IndexedGradientClaim
+from ._indexed import IndexedInequalityClaim as IndexedInequalityClaim
+from ._network import NetworkClaim as NetworkClaim
 
 # Modules of the catalog, in document order.  A new family is one more name here.
 CATALOG_MODULES = (
     "sigmoid_mse",
     "bce_sigmoid",
+    "experiments",
+    "backprop",
+    "softmax",
+    "softmax_experiments",
+    "softmax_nll",
+    "miranda",
 )
 
 
@@ -40,6 +50,9 @@ def catalog() -> tuple:
     claims = []
     for name in CATALOG_MODULES:
         claims.extend(importlib.import_module(f"{__name__}.{name}").CLAIMS)
+    from .sources import document_position
+
+    claims.sort(key=lambda c: document_position(c.source))  # stable: module order within a section
     ids = [c.id for c in claims]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._claim import Source
 
-__all__ = ["ko", "miranda", "KO_TITLE", "MIRANDA_TITLE"]
+__all__ = ["ko", "miranda", "KO_TITLE", "MIRANDA_TITLE", "document_position"]
 
 KO_TITLE = "Scientific Machine Learning 04: Cross-Entropy, Softmax, and Negative Log-Likelihood"
 MIRANDA_TITLE = "Understanding softmax and the negative log-likelihood"
@@ -26,3 +26,22 @@ def ko(section: int, sub: str = "") -> Source:
 def miranda(section: str) -> Source:
     """Lester James Miranda (2017), a section heading of the post."""
     return Source(document=MIRANDA_TITLE, author="Lester James Miranda", year=2017, section=section)
+
+
+MIRANDA_SECTIONS = ("Softmax Activation Function", "Negative Log-Likelihood (NLL)",
+                    "Derivative of the Softmax")
+
+
+def document_position(source) -> tuple:
+    """(document, section) ranks: Ko 2026 sections 1-4, then Miranda 2017's three headings.
+
+    The catalog is sorted by this key, stably, so claims keep their module order within a
+    section while a module may hold claims of several sections.
+    """
+    if source.document == KO_TITLE:
+        head = source.section.split(" ", 1)[0]
+        return (0, int(head) if head.isdigit() else 99)
+    if source.document == MIRANDA_TITLE:
+        name = source.section.split(" / ", 1)[0]
+        return (1, MIRANDA_SECTIONS.index(name) if name in MIRANDA_SECTIONS else 99)
+    return (2, 0)

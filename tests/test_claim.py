@@ -78,3 +78,12 @@ def test_importing_derivations_loads_no_numerics():
     code = "import sys, derivations; derivations.catalog(); print('jax' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[0] == "False"
+
+
+def test_catalog_sorted_by_document_then_section_keeping_module_order():
+    from derivations.sources import document_position
+
+    cat = d.catalog()
+    keys = [document_position(c.source) for c in cat]
+    assert keys == sorted(keys) and keys[0] == (0, 1) and keys[-1][0] == 1
+    assert all(k[1] != 99 for k in keys)  # every section recognised

@@ -39,3 +39,16 @@ def test_integer_domains_are_integers():
     s = sample(d.get("mse_sigmoid.grad_w"), 256, 0)
     y = s.points[:, 3]
     assert set(np.unique(y)) == {0.0, 1.0}
+
+
+def test_tie_between_open_interval_and_integer_range():
+    """A tie of a in (0, 1) with y in {0, 1} has no common value: no crash, every point in domain."""
+    import sympy as sp
+
+    a, y, t = sp.symbols("a y t", real=True)
+    src = d.Source("t", "t", 2026, "t")
+    c = d.EqualityClaim(id="t.tie", title="t", source=src, statement="s", lhs=a * y, rhs=a * y,
+                        domain={a: d.open_interval(0, 1), y: d.integers(0, 1), t: d.closed_interval(0, 1)})
+    s = sample(c, 512, 0)
+    assert np.all((s.points[:, 0] > 0) & (s.points[:, 0] < 1)) and set(s.points[:, 1]) <= {0.0, 1.0}
+    assert np.any(s.points[:, 1] == s.points[:, 2])  # y ties with t in [0, 1] at 0 or 1

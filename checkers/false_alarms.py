@@ -1,0 +1,266 @@
+r"""No false alarms: every correct claim of the catalog holds at many seeds, with no witness
+disagreeing, and the numeric witnesses' errors stay below their tolerances.
+
+For each claim, the symbolic witness runs once (it does not use the sample).  A claim it
+*disproves* at an exact rational point is false as written (the catalog keeps such sentences of
+the documents as REFUTED rows), and is left out: there is no alarm to be false.  Every other
+claim is checked at each seed $s = s_0, \dots, s_0 + S - 1$ by every numeric witness of its
+kind on the seeded sample ``checkers.sampling.sample(claim, points, s)``; the per-seed verdict
+is :func:`checkers.results.combine` of the symbolic result and those, exactly as
+:func:`checkers.engine.verify` would give it.  A false alarm is any seed where a witness fails
+(REFUTED, DISPUTED), errors, or the verdict is not PROVED / VERIFIED.
+
+Per witness the run reports the worst relative error seen over all claims and seeds at points
+float64 decided, the tolerance it was compared with, and the margin $\mathrm{tol}/\mathrm{worst}$;
+points float64 could not decide went to the mpmath referee (counted), and points beyond the
+referee's reach are counted as unchecked, never as passed.  Inequalities are not in the error
+table: their "error" is the slack of the relation, not an error.
+
+Command::
+
+    python -m checkers.false_alarms --seeds 200 --points 256 [--only PREFIX ...] [--out FILE.md]
+        [--kinds KIND ...] [--skip-kinds KIND ...]
+
+(network claims and any-K index claims cost seconds per seed: ``--kinds`` splits the run).
+
+exits 1 if any false alarm was seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import derivations
+
+from .engine import SYMBOLIC, WITNESSES
+from .results import DISPROVED, ERROR, FAIL, HOLDS, NOT_APPLICABLE, PASS, WitnessResult, combine
+from .sampling import sample
+from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
+
+__all__ = ["ClaimRecord", "check_claim", "run", "summarize", "render", "main"]
+
+
+@dataclass
+class _Worst:
+    error: float = 0.0
+    where: str = ""
+    tolerance: str = ""
+
+
+@dataclass
+class ClaimRecord:
+    """One claim over many seeds."""
+
+    claim_id: str
+    kind: str
+    excluded: str = ""                 # why it is left out (false as written), else ""
+    seeds: int = 0
+    verdicts: Counter = field(default_factory=Counter)
+    alarms: list = field(default_factory=list)   # (seed, verdict, witness, detail)
+    worst: dict = field(default_factory=dict)    # witness label -> _Worst
+    points: Counter = field(default_factory=Counter)
+    escalated: Counter = field(default_factory=Counter)
+    unchecked: Counter = field(default_factory=Counter)
+    not_applicable: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def _label(claim, w: WitnessResult) -> str:
+    """Witness label for the error table (a method with its own tolerance is its own row)."""
+    if w.witness == "finite differences":
+        return "finite differences (complex step)" if "complex" in w.method else "finite differences (central)"
+    if w.witness == "sampling":
+        return f"sampling ({claim.kind})"
+    return w.witness
+
+
+def check_claim(claim, seeds, *, points: int = 256,
+                symbolic_seconds: float = SIMPLIFY_SECONDS) -> ClaimRecord:
+    """Check one claim at every seed of ``seeds`` (see the module docstring)."""
+    t0 = time.monotonic()
+    rec = ClaimRecord(claim.id, claim.kind)
+    sym = SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds)
+    if sym.status == DISPROVED:
+        rec.excluded = f"false as written: {sym.counterexample}"
+        rec.seconds = time.monotonic() - t0
+        return rec
+    for s in seeds:
+        smp = sample(claim, points, s)
+        results = [sym]
+        for name, fn in WITNESSES[claim.kind]:
+            try:
+                results.append(fn(claim, smp))
+            except Exception as err:  # noqa: BLE001 - an error is an alarm, reported
+                results.append(WitnessResult(name, ERROR, detail=f"{type(err).__name__}: {err}"))
+        verdict, why = combine(results)
+        rec.seeds += 1
+        rec.verdicts[verdict] += 1
+        for w in results[1:]:
+            if w.status == NOT_APPLICABLE:  # e.g. the Taylor test of a claim that is not a derivative
+                rec.not_applicable[w.witness] += 1
+                continue
+            if w.status != PASS:
+                detail = str(w.counterexample) if w.counterexample is not None else w.detail
+                rec.alarms.append((s, verdict, w.witness, f"{w.status}: {detail}"[:400]))
+                continue
+            lab = _label(claim, w)
+            rec.points[lab] += w.points
+            rec.escalated[lab] += w.escalated
+            rec.unchecked[lab] += int(w.extra.get("unchecked", 0) or 0)
+            if claim.kind in ("inequality", "indexed_inequality", "value") or w.worst_error is None:
+                continue
+            cur = rec.worst.setdefault(lab, _Worst(tolerance=w.tolerance))
+            if w.worst_error > cur.error:
+                cur.error, cur.where, cur.tolerance = w.worst_error, f"{claim.id} seed {s}", w.tolerance
+        if verdict not in HOLDS and not any(a[0] == s for a in rec.alarms):
+            rec.alarms.append((s, verdict, "combined", why[:400]))
+    rec.seconds = time.monotonic() - t0
+    return rec
+
+
+def run(claims, seeds, *, points: int = 256, progress=None) -> list:
+    out = []
+    for i, c in enumerate(claims):
+        out.append(check_claim(c, seeds, points=points))
+        if progress is not None:
+            progress(i + 1, len(claims), out[-1])
+    return out
+
+
+def _rtol_from(text: str) -> float | None:
+    """The relative (or, for sequences, absolute) tolerance named in a witness's tolerance text."""
+    for pat in (r"rel\. ([0-9.]+e[+-]?[0-9]+)", r"< ([0-9.]+e[+-]?[0-9]+)", r"within rel\. ([0-9.]+e[+-]?[0-9]+)"):
+        m = re.search(pat, text or "")
+        if m:
+            return float(m.group(1))
+    return None
+
+
+def summarize(records) -> dict:
+    """Per witness: worst error, where, tolerance, margin, points, escalated, unchecked."""
+    table: dict = {}
+    for r in records:
+        labels = set(r.points) | set(r.worst)
+        for lab in labels:
+            row = table.setdefault(lab, {"worst": 0.0, "where": "", "tolerance": "", "points": 0,
+                                         "escalated": 0, "unchecked": 0, "claims": 0})
+            row["claims"] += 1
+            row["points"] += r.points[lab]
+            row["escalated"] += r.escalated[lab]
+            row["unchecked"] += r.unchecked[lab]
+            w = r.worst.get(lab)
+            if w is not None:
+                row["tolerance"] = row["tolerance"] or w.tolerance
+                if w.error > row["worst"]:
+                    row["worst"], row["where"], row["tolerance"] = w.error, w.where, w.tolerance
+    for lab, row in table.items():
+        tol = _rtol_from(row["tolerance"])
+        row["rtol"] = tol
+        row["margin"] = (tol / row["worst"]) if tol and row["worst"] > 0 else None
+    return table
+
+
+def render(records, *, seeds, points: int, seconds: float, command: str) -> str:
+    """The result as Markdown (also printed)."""
+    checked = [r for r in records if not r.excluded]
+    excluded = [r for r in records if r.excluded]
+    alarms = [(r.claim_id, *a) for r in checked for a in r.alarms]
+    verdicts = Counter()
+    for r in checked:
+        verdicts.update(r.verdicts)
+    lines = ["# False alarms: correct claims over many seeds", "",
+             f"`{command}`: {len(checked)} claims x {len(seeds)} seeds "
+             f"({seeds[0]}..{seeds[-1]}), {points} points per seed, {seconds:.0f} s.", "",
+             f"**False alarms: {len(alarms)}.** Verdicts over all claim-seed pairs: "
+             + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) + ".", ""]
+    if alarms:
+        lines += ["| claim | seed | verdict | witness | detail |", "|---|---:|---|---|---|"]
+        for cid, s, v, w, d in alarms[:50]:
+            lines.append(f"| `{cid}` | {s} | {v} | {w} | {d.replace('|', '/')} |")
+        lines.append("")
+    lines += ["## Worst relative error per witness (points decided in float64)", "",
+              "| witness | claims | points | worst error | where | tolerance | margin | to mpmath | unchecked |",
+              "|---|---:|---:|---:|---|---|---:|---:|---:|"]
+    for lab, row in sorted(summarize(checked).items()):
+        worst = f"{row['worst']:.1e}" if row["worst"] else ("n/a" if row["rtol"] is None else "0")
+        if row["margin"]:
+            margin = f"{row['margin']:.1f}x below" if row["margin"] < 1e3 else f"{row['margin']:.0e}x below"
+        else:
+            margin = "—" if row["rtol"] is None else "no error"
+        tol = row["tolerance"].replace("|", "\\|")
+        lines.append(f"| {lab} | {row['claims']} | {row['points']} | {worst} | {row['where']} | "
+                     f"{tol} | {margin} | {row['escalated']} | {row['unchecked']} |")
+    lines += ["", "*to mpmath*: points float64 could not decide (overflow, cancellation, or an "
+              "error above the float64 tolerance), decided by the referee, all agreeing. "
+              "*unchecked*: beyond the referee's reach (more than 4000 digits, or an exponential "
+              "of an argument over 1e6) or over its time budget: counted, not passed. Inequalities "
+              "(sampling with a relation) and quoted values (high precision, seed-independent) have no error "
+              "column: an inequality's slack and a value's rounding are not errors; both are in the "
+              "verdict counts.", ""]
+    if excluded:
+        lines += ["## Left out: false as written (exact counterexample)", ""]
+        lines += [f"- `{r.claim_id}`: {r.excluded}" for r in excluded]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m checkers.false_alarms",
+                                description="Check every correct catalog claim at many seeds.")
+    p.add_argument("--seeds", type=int, default=200, help="number of seeds")
+    p.add_argument("--first-seed", type=int, default=0)
+    p.add_argument("--points", type=int, default=256, help="points per seed")
+    p.add_argument("--only", nargs="*", default=None, help="claim id prefixes")
+    p.add_argument("--kinds", nargs="*", default=None, help="only claims of these kinds")
+    p.add_argument("--skip-kinds", nargs="*", default=None, help="leave out claims of these kinds")
+    p.add_argument("--out", default=None, help="also write the Markdown result here")
+    args = p.parse_args(argv)
+    if args.seeds < 1 or args.points < 1:
+        p.error("--seeds and --points must be at least 1")
+    claims = derivations.catalog()
+    if args.only:
+        claims = [c for c in claims if any(c.id.startswith(o) for o in args.only)]
+        if not claims:
+            print(f"false_alarms: no claim id starts with {args.only}", file=sys.stderr)
+            return 2
+    if args.kinds:
+        claims = [c for c in claims if c.kind in args.kinds]
+    if args.skip_kinds:
+        claims = [c for c in claims if c.kind not in args.skip_kinds]
+    if not claims:
+        print("false_alarms: no claim left after the kind filters", file=sys.stderr)
+        return 2
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    t0 = time.monotonic()
+
+    def progress(i, n, r):
+        state = "left out (false as written)" if r.excluded else (
+            f"{len(r.alarms)} alarm(s)" if r.alarms else "ok")
+        print(f"[{i}/{n}] {r.claim_id}: {state}, {r.seeds} seeds, {r.seconds:.0f} s", flush=True)
+
+    records = run(claims, seeds, points=args.points, progress=progress)
+    cmd = f"python -m checkers.false_alarms --seeds {args.seeds} --points {args.points}" + (
+        f" --first-seed {args.first_seed}" if args.first_seed else "") + (
+        " --only " + " ".join(args.only) if args.only else "") + (
+        " --kinds " + " ".join(args.kinds) if args.kinds else "") + (
+        " --skip-kinds " + " ".join(args.skip_kinds) if args.skip_kinds else "")
+    text = render(records, seeds=seeds, points=args.points, seconds=time.monotonic() - t0, command=cmd)
+    print(text)
+    if args.out:
+        path = pathlib.Path(args.out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 1 if any(r.alarms for r in records) else 0
+
+
+_ = FAIL
+
+if __name__ == "__main__":
+    sys.exit(main())

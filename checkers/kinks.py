@@ -1,0 +1,219 @@
+r"""Kinks: where the cost of a gradient claim is not differentiable, named instead of "failing".
+
+A cost built with $|g|$, $\max(a, b)$, $\min(a, b)$, $\operatorname{sign}(g)$, $H(g)$ or a
+``Piecewise`` has no derivative on the set where $g = 0$ (or $a = b$, or a branch condition
+turns).  There, any "derivative" is a convention: SymPy's $\frac{d}{du}\max(u, 0) = H(u)$ takes
+$H(0) = \tfrac12$, JAX's ``jax.nn.relu`` takes 0, PyTorch takes 0, central differences give
+the average of the two one-sided slopes.  A claimed derivative that picks another convention is
+not wrong, and reporting a "mismatch" at $u = 0$ is the false failure users of other tools
+complain about (pytorch#114234, jax#29111).
+
+So: :func:`find_kinks` lists the kink sets of a gradient claim's cost (the sets
+$\{g = 0\}$, read off the expression tree, restricted to the ``wrt`` variables the kink depends
+on).  :func:`verify` runs :func:`checkers.engine.verify`; if a counterexample of any witness lies
+*exactly* on a kink (exact rational arithmetic for symbolic points, $g = 0$ in float64 for
+sampled ones), the numeric witnesses are run again on the same seeded sample without the points
+on the kink, the symbolic counterexample at the kink is set aside, and the result names the
+kink.  A claim that is wrong off the kink is still REFUTED there.  Points merely *near* a kink
+are ordinary points: JAX differentiates one branch, and central differences that straddle the
+kink have a large Richardson error estimate or are decided by the mpmath referee.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from derivations import ClaimError, GradientClaim
+
+from . import _precision
+from .engine import DEFAULT_SEED, SYMBOLIC, WITNESSES
+from .engine import verify as _engine_verify
+from .lambdify import numpy_fn
+from .results import DISPROVED, ERROR, UNDECIDED, ClaimResult, WitnessResult, combine
+from .sampling import DEFAULT_POINTS, Sample, sample
+from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
+
+__all__ = ["Kink", "find_kinks", "on_kink", "point_on_kink", "verify", "USER_SYMBOLIC_SECONDS"]
+
+# SymPy's time bound for a user's own claims (``gradproof check``, ``checkers.testing``,
+# ``verify_implementation``): longer than the catalog report's, since a user checks a few claims
+# and a proof or an exact counterexample is worth the wait; still a bound (simplify can hang:
+# sympy#26453, #16259).
+USER_SYMBOLIC_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Kink:
+    r"""The set $\{\mathrm{lhs} = \mathrm{rhs}\}$ where the cost is not differentiable; ``origin``
+    is the node of the cost that makes the kink."""
+
+    lhs: sp.Expr
+    rhs: sp.Expr
+    origin: sp.Expr
+
+    @property
+    def g(self) -> sp.Expr:
+        return self.lhs - self.rhs
+
+    def describe(self) -> str:
+        return f"{sp.sstr(self.lhs)} = {sp.sstr(self.rhs)} (kink of {sp.sstr(self.origin)})"
+
+
+def _side(a, b):
+    """``(a, b)`` with the non-constant side first (``u = 0`` rather than ``0 = u``)."""
+    return (b, a) if a.is_number and not b.is_number else (a, b)
+
+
+def _zero_sets(node) -> list:
+    if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+        return [(node.args[0], sp.S.Zero)]
+    if isinstance(node, (sp.Max, sp.Min)):
+        return [_side(a, b) for a, b in itertools.combinations(node.args, 2)]
+    if isinstance(node, sp.Piecewise):
+        out = []
+        for _, cond in node.args:
+            if isinstance(cond, sp.Basic) and cond not in (sp.true, sp.false):
+                out += [_side(r.lhs, r.rhs) for r in cond.atoms(sp.Rel)]
+        return out
+    return []
+
+
+def find_kinks(claim) -> tuple:
+    """The kink sets of a gradient claim's cost that depend on a ``wrt`` variable (may be empty)."""
+    if not isinstance(claim, GradientClaim):
+        return ()
+    wrt = set(claim.wrt)
+    found, seen = [], set()
+    nodes = set()
+    for entry in claim.cost:
+        nodes |= {n for n in sp.preorder_traversal(entry)
+                  if isinstance(n, (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise))}
+    for node in sorted(nodes, key=sp.default_sort_key):
+        for lhs, rhs in _zero_sets(node):
+            g = sp.sympify(lhs - rhs)
+            if g.is_number or not (g.free_symbols & wrt) or g in seen or -g in seen:
+                continue
+            if g.is_nonzero:  # e.g. |exp(u)|: never on its kink
+                continue
+            seen.add(g)
+            found.append(Kink(sp.sympify(lhs), sp.sympify(rhs), node))
+    return tuple(found)
+
+
+def on_kink(kinks, variables, points) -> np.ndarray:
+    """Index of the first kink each point lies on exactly ($g = 0$ in float64), or -1."""
+    points = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    where = np.full(points.shape[0], -1)
+    cols = tuple(points[:, i] for i in range(points.shape[1]))
+    for k, kink in enumerate(kinks):
+        with np.errstate(all="ignore"):
+            g = np.real(numpy_fn(tuple(variables), kink.g)(*cols)).reshape(points.shape[0])
+        where = np.where((where < 0) & (g == 0), k, where)
+    return where
+
+
+def _exact_number(text):
+    try:
+        return sp.Rational(str(text))
+    except (TypeError, ValueError):
+        return None
+
+
+def point_on_kink(kinks, point: dict):
+    """The kink a counterexample's point (``{name: exact text}``) lies on exactly, or None."""
+    if not kinks or not point:
+        return None
+    values = {}
+    for name, text in point.items():
+        v = _exact_number(text)
+        if v is None:
+            return None
+        values[name] = v
+    for kink in kinks:
+        sub = {s: values[str(s)] for s in kink.g.free_symbols if str(s) in values}
+        if len(sub) != len(kink.g.free_symbols):
+            continue
+        try:
+            if sp.simplify(kink.g.xreplace(sub)) == 0:
+                return kink
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _run(name, fn, claim, smp) -> WitnessResult:
+    t0 = time.monotonic()
+    try:
+        res = fn(claim, smp)
+    except (ClaimError, _precision.Float32Error) as err:
+        res = WitnessResult(name, ERROR, detail=str(err))
+    except Exception as err:  # a witness must not take the run down (as in the engine)
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        res = WitnessResult(name, ERROR, detail=(
+            f"{claim.id}: {name} could not evaluate the claim: {type(err).__name__}: "
+            f"{str(err)[:300]} (in {where.name})"))
+    res.seconds = res.seconds or time.monotonic() - t0
+    return res
+
+
+def verify(claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,
+           symbolic_seconds: float = SIMPLIFY_SECONDS) -> ClaimResult:
+    """:func:`checkers.verify`, with counterexamples on a kink of the cost set aside and named.
+
+    Claims without a kink get exactly :func:`checkers.verify`'s result.
+    """
+    res = _engine_verify(claim, seed=seed, points=points, symbolic_seconds=symbolic_seconds)
+    kinks = find_kinks(claim)
+    if not kinks:
+        return res
+    res.kinks = kinks
+    hit = [(w, point_on_kink(kinks, w.counterexample.point)) for w in res.witnesses
+           if w.fails and w.counterexample is not None]
+    hit = [(w, k) for w, k in hit if k is not None]
+    desc = "; ".join(k.describe() for k in kinks)
+    if not hit:
+        note = f"the cost is not differentiable where {desc}"
+        res.message = f"{res.message}; {note}" if res.message else note
+        return res
+    t0 = time.monotonic()
+    smp = sample(claim, points, seed)
+    where = on_kink(kinks, smp.variables, smp.points) if len(smp) else np.zeros(0, int)
+    keep = where < 0
+    off = Sample(smp.variables, smp.points[keep], smp.regimes[keep], smp.seed, 0, dict(smp.info))
+    results = []
+    sym = res.witness("symbolic")
+    if sym is not None:
+        k = point_on_kink(kinks, sym.counterexample.point) if sym.fails and sym.counterexample else None
+        if k is not None:
+            sym = WitnessResult(
+                "symbolic", UNDECIDED, method=sym.method, seconds=sym.seconds,
+                detail=(f"no proof; the exact counterexample it found ({sym.counterexample}) lies on "
+                        f"the kink where {k.describe()}, where the cost has no derivative: set aside"),
+                extra=dict(sym.extra))
+        elif sym.status == DISPROVED and sym.counterexample is not None:
+            pt = [float(_exact_number(sym.counterexample.point.get(str(v), "nan")) or np.nan)
+                  for v in off.variables]
+            if np.all(np.isfinite(pt)):
+                off = off.with_points(np.array(pt), "symbolic counterexample")
+        results.append(sym)
+    else:
+        results.append(SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds))
+    for name, fn in WITNESSES[claim.kind]:
+        results.append(_run(name, fn, claim, off))
+    verdict, why = combine(results)
+    n_on = int((~keep).sum())
+    note = (f"not differentiable where {desc}: a counterexample there is a choice of convention, "
+            f"not an error; {n_on} sampled point(s) on the kink set aside, every other point checked")
+    out = ClaimResult(claim, verdict, results, seed, res.seconds + time.monotonic() - t0,
+                      f"{note}; {why}" if why else note)
+    out.sample_shares = off.shares()
+    out.points = len(off)
+    out.kinks = kinks
+    out.set_aside = n_on
+    return out

@@ -1,0 +1,247 @@
+"""verify_implementation: JAX functions, custom VJPs, optax losses and NumPy backward passes.
+
+Expected verdicts are worked out by hand: a backward pass that uses $1 - t$ for
+$\tanh' = 1 - t^2$ is wrong wherever $t \\notin \\{0, -1\\}$; a loss that sums where the claim
+averages is off by the factor $n = 3$.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+import sympy as sp
+
+import checkers  # noqa: F401  (float64 first)
+import derivations
+from checkers.implementation import (Implementation, ImplementationError,
+                                     verify_implementation)
+from derivations import closed_interval, integers, real_line, sigmoid
+from derivations.build import gradient_claim, jacobian_claim
+
+POINTS = 256
+w, b, x, y = sp.symbols("w b x y", real=True)
+t = sp.tanh(w * x + b)
+delta = (t - y) * (1 - t**2)
+D = {w: real_line(), b: real_line(), x: real_line(), y: real_line()}
+TANH_WB = gradient_claim("test_impl.tanh_mse_wb", (t - y) ** 2 / 2, (w, b), (delta * x, delta),
+                         domain=D)
+
+
+def tanh_vjp(derivative):
+    """The tanh + MSE cost with a custom VJP whose dC/dz factor is ``derivative(t)``."""
+
+    @jax.custom_vjp
+    def loss(w, b, x, y):
+        return (jnp.tanh(w * x + b) - y) ** 2 / 2
+
+    def fwd(w, b, x, y):
+        tt = jnp.tanh(w * x + b)
+        return (tt - y) ** 2 / 2, (tt, w, x, y)
+
+    def bwd(res, g):
+        tt, w, x, y = res
+        d = (tt - y) * derivative(tt)
+        return g * d * x, g * d, g * d * w, -g * (tt - y)
+
+    loss.defvjp(fwd, bwd)
+    return loss
+
+
+def test_custom_vjp_right_backward_is_verified():
+    res = verify_implementation(tanh_vjp(lambda tt: 1 - tt**2), TANH_WB, points=POINTS)
+    assert res.verdict == "VERIFIED", str(res)
+    assert res.claim_result.verdict == "PROVED"
+    assert {w.witness: w.status for w in res.witnesses} == {
+        "implementation value": "PASS", "implementation gradient": "PASS"}
+
+
+def test_custom_vjp_wrong_backward_is_refuted_though_forward_is_right():
+    res = verify_implementation(tanh_vjp(lambda tt: 1 - tt), TANH_WB, points=POINTS)
+    assert res.verdict == "REFUTED", str(res)
+    assert res.witness("implementation value").status == "PASS"     # the forward pass is right
+    ce = res.witness("implementation gradient").counterexample
+    assert ce is not None and ce.component in ("d/dw", "d/db")
+    # Recompute both sides by hand at the reported point.
+    p = {k: float(v) for k, v in ce.point.items()}
+    tt = np.tanh(p["w"] * p["x"] + p["b"])
+    factor = p["x"] if ce.component == "d/dw" else 1.0
+    assert float(ce.claimed) == pytest.approx((tt - p["y"]) * (1 - tt) * factor, rel=1e-12)
+    assert float(ce.true) == pytest.approx((tt - p["y"]) * (1 - tt**2) * factor, rel=1e-12)
+    assert ce.labels == ("implementation", "claimed derivative")
+
+
+def test_backward_off_by_one_part_in_a_billion_is_refuted():
+    """The tolerance can fail: a relative error of 1e-9 in the backward pass is caught."""
+    res = verify_implementation(tanh_vjp(lambda tt: (1 - tt**2) * (1 + 1e-9)), TANH_WB,
+                                points=POINTS, check_claim=False)
+    assert res.verdict == "REFUTED", str(res)
+
+
+def test_plain_jax_function_is_verified_including_saturated_points():
+    def loss(w, b, x, y):
+        return (jnp.tanh(w * x + b) - y) ** 2 / 2
+
+    # z = 40: float64 rounds tanh to 1, so 1 - tanh^2 = 0 against the true 7e-35 -- not a bug.
+    at = np.array([[40.0, 0.0, 1.0, 0.5], [-1e3, 2.0, 3.0, -1.0]])
+    res = verify_implementation(loss, TANH_WB, points=POINTS, at=at, check_claim=False)
+    assert res.verdict == "VERIFIED", str(res)
+    assert res.sample_shares.get("saturated", 0) > 0 and res.sample_shares["given"] == 2
+
+
+def test_numpy_forward_and_backward():
+    def f(w, b, x, y):
+        return (np.tanh(w * x + b) - y) ** 2 / 2
+
+    def df(w, b, x, y):
+        tt = np.tanh(w * x + b)
+        d = (tt - y) * (1 - tt * tt)
+        return d * x, d
+
+    def df_wrong(w, b, x, y):
+        tt = np.tanh(w * x + b)
+        d = (tt - y) * (1 - tt * tt)
+        return d, d * x                     # the two gradients swapped
+
+    assert verify_implementation(f, TANH_WB, grad=df, points=POINTS,
+                                 check_claim=False).verdict == "VERIFIED"
+    bad = verify_implementation(f, TANH_WB, grad=df_wrong, points=POINTS, check_claim=False)
+    assert bad.verdict == "REFUTED" and bad.counterexample.component in ("d/dw", "d/db")
+
+
+def test_naive_cross_entropy_fails_at_saturated_logits():
+    """-[y ln s + (1-y) ln(1-s)] with s = sigmoid(z) computed naively is inf/nan once s rounds
+    to 1: the true value there is finite (about z (1 - y))."""
+    z = sp.Symbol("z", real=True)
+    claim = gradient_claim("test_impl.bce_logit",
+                           -(y * sp.log(sigmoid(z)) + (1 - y) * sp.log(1 - sigmoid(z))), z,
+                           sigmoid(z) - y, domain={z: real_line(), y: closed_interval(0, 1)})
+
+    def naive(z, y):
+        s = 1 / (1 + jnp.exp(-z))
+        return -(y * jnp.log(s) + (1 - y) * jnp.log(1 - s))
+
+    def stable(z, y):
+        return optax.sigmoid_binary_cross_entropy(z, y)
+
+    assert verify_implementation(stable, claim, points=POINTS).verdict == "VERIFIED"
+    res = verify_implementation(naive, claim, points=POINTS, check_claim=False)
+    assert res.verdict == "REFUTED", str(res)
+    ce = res.witness("implementation value").counterexample
+    # e.g. z = 40, y = 1: s rounds to 1, (1 - y) ln(1 - s) = 0 * -inf = nan; truth softplus(-40)
+    assert ce.claimed in ("inf", "nan") and float(ce.point["z"]) >= 30, str(ce)
+    assert 0 <= float(ce.true) < 1e6
+
+
+def test_optax_sigmoid_bce_against_the_catalog_dataset_gradient():
+    """optax's sigmoid cross-entropy, averaged over the 3 samples of Ko's section 2 neuron,
+    against the catalog claim ``bce_sigmoid.grad_w`` (its derivation included)."""
+    from derivations import bce_sigmoid as m
+
+    claim = derivations.get("bce_sigmoid.grad_w")
+
+    def mean_loss(w, b, X, Y):
+        return jnp.mean(optax.sigmoid_binary_cross_entropy(X @ w + b, Y))
+
+    def sum_loss(w, b, X, Y):
+        return jnp.sum(optax.sigmoid_binary_cross_entropy(X @ w + b, Y))
+
+    res = verify_implementation(mean_loss, claim, args=(m.W, m.B, m.X, m.Y), points=POINTS)
+    assert res.verdict == "VERIFIED", str(res)
+    assert res.claim_result.verdict == "PROVED"
+    bad = verify_implementation(sum_loss, claim, args=(m.W, m.B, m.X, m.Y), points=POINTS,
+                                check_claim=False)
+    assert bad.verdict == "REFUTED"
+    ce = bad.witness("implementation value").counterexample
+    assert float(ce.claimed) == pytest.approx(3 * float(ce.true), rel=1e-9)   # sum = 3 x mean
+
+
+def test_optax_softmax_cross_entropy_with_integer_labels_as_int64():
+    """optax.softmax_cross_entropy_with_integer_labels against $-\\ln \\mathrm{softmax}(z)_y$
+    with $\\partial/\\partial z_k = a_k - [k = y]$ (K = 3, y an integer label).
+
+    Stated here with the label as a claim variable of integer domain, passed to optax as int64
+    (the catalog's claims fix the labels; see the next test)."""
+    z = sp.symbols("z_0:3", real=True)
+    label = sp.Symbol("y", integer=True)
+    e = [sp.exp(zi) for zi in z]
+    total = sum(e)
+    onehot = [sp.Piecewise((1, sp.Eq(label, k)), (0, True)) for k in range(3)]
+    cost = -sum(onehot[k] * sp.log(e[k] / total) for k in range(3))
+    claim = gradient_claim("test_impl.softmax_nll", cost, z,
+                           tuple(e[k] / total - onehot[k] for k in range(3)),
+                           domain={**{zi: real_line() for zi in z}, label: integers(0, 2)})
+    res = verify_implementation(optax.softmax_cross_entropy_with_integer_labels, claim,
+                                args=(z, label), points=POINTS, check_claim=False)
+    assert res.verdict == "VERIFIED", str(res)
+
+    def wrong(logits, lab):          # forgets the one-hot: gradient a_k instead of a_k - [k = y]
+        return jax.nn.logsumexp(logits) - jax.lax.stop_gradient(logits[lab])
+
+    bad = verify_implementation(wrong, claim, args=(z, label), points=POINTS, check_claim=False)
+    assert bad.verdict == "REFUTED"
+    assert bad.witness("implementation value").status == "PASS"
+
+
+def test_optax_softmax_cross_entropy_against_the_catalog_softmax_nll():
+    """optax.softmax_cross_entropy_with_integer_labels, averaged over a batch, against the
+    catalog's ``softmax_nll.grad_w_matrix`` / ``grad_b_matrix`` (Ko 2026, section 4: K = 3
+    classes, m = 2 inputs, n = 2 examples of classes 1 and 3, i.e. labels 0 and 2 in optax)."""
+    from derivations import softmax_nll
+
+    claims = {c.id: c for c in softmax_nll.CLAIMS}
+    grad_w, grad_b = claims["softmax_nll.grad_w_matrix"], claims["softmax_nll.grad_b_matrix"]
+    v = grad_w.variables            # w_11 .. w_32 (row by row), b_1 .. b_3, x_11 .. x_22
+    assert [str(s) for s in v[:2] + v[6:7] + v[9:10]] == ["w_11", "w_12", "b_1", "x_11"]
+    args = ((v[0:2], v[2:4], v[4:6]), v[6:9], (v[9:11], v[11:13]))    # W (3x2), b (3), X (2x2)
+
+    def loss(W, b, X):
+        return jnp.mean(optax.softmax_cross_entropy_with_integer_labels(X @ W.T + b,
+                                                                        jnp.array([0, 2])))
+
+    def wrong_labels(W, b, X):        # classes 2 and 3 instead of 1 and 3
+        return jnp.mean(optax.softmax_cross_entropy_with_integer_labels(X @ W.T + b,
+                                                                        jnp.array([1, 2])))
+
+    res = verify_implementation(loss, grad_w, args=args, points=POINTS)
+    assert res.verdict == "VERIFIED", str(res)
+    assert res.claim_result.verdict == "PROVED"
+    assert verify_implementation(loss, grad_b, args=args, points=POINTS,
+                                 check_claim=False).verdict == "VERIFIED"
+    bad = verify_implementation(wrong_labels, grad_w, args=args, points=POINTS, check_claim=False)
+    assert bad.verdict == "REFUTED"
+    assert bad.witness("implementation value").status == "FAIL"
+
+
+def test_jacobian_of_a_vector_valued_implementation():
+    u, v = sp.symbols("u v", real=True)
+    claim = jacobian_claim("test_impl.vector", (u * v, sp.exp(u) + v), (u, v),
+                           [[v, u], [sp.exp(u), 1]], domain={u: closed_interval(-5, 5), v: real_line()})
+    ok = verify_implementation(lambda u, v: jnp.stack([u * v, jnp.exp(u) + v]), claim, points=POINTS)
+    assert ok.verdict == "VERIFIED", str(ok)
+    bad = verify_implementation(lambda u, v: jnp.stack([u * v, jnp.exp(u) + 2 * v]), claim,
+                                points=POINTS, check_claim=False)
+    assert bad.verdict == "REFUTED"
+    assert bad.witness("implementation gradient").counterexample.component == "output 1, d/dv"
+
+
+def test_implementation_record_and_layout_errors():
+    def loss(w, b, x, y):
+        return (jnp.tanh(w * x + b) - y) ** 2 / 2
+
+    rec = Implementation(loss, TANH_WB, name="plain")
+    res = verify_implementation(rec, points=64, check_claim=False)
+    assert res.verdict == "VERIFIED" and res.claim.id == "test_impl.tanh_mse_wb.impl_plain"
+    with pytest.raises(ImplementationError, match=r"test_impl\.tanh_mse_wb: implementation loss is "
+                       r"not given the claim variable\(s\) y"):
+        verify_implementation(loss, TANH_WB, args=(w, b, x))
+    z = sp.Symbol("z", real=True)
+    with pytest.raises(ImplementationError, match=r"uses z, which the claim does not have"):
+        verify_implementation(loss, TANH_WB, args=(w, b, x, z))
+    with pytest.raises(ImplementationError, match=r"passes w more than once"):
+        verify_implementation(loss, TANH_WB, args=(w, b, x, y, w))
+    with pytest.raises(ImplementationError, match=r"returns 2 value\(s\) per point; the claim's "
+                       r"cost is a scalar"):
+        verify_implementation(lambda w, b, x, y: jnp.stack([w, b]), TANH_WB, points=8)
