@@ -1471,14 +1471,15 @@ def _escalate(claim, pts, ok, referee, entry_name, witness, confirm=None, simpli
     order = undecided[np.argsort(mags, kind="stable")][:MAX_ESCALATE]
     escalated, unchecked = 0, 0
     work = _work_per_digit(pts, referee)
-    batch = int(min(32, max(1, 8192 // work)))
-    spent = 0
-    for start in range(0, len(order), batch):
-        cost = sum(min(_dps_for(pts, i) or MAX_DPS, MAX_DPS) for i in order[start:start + batch]) * work
-        if spent + cost > budget:
+    cap = int(min(32, max(1, 8192 // work)))
+    spent, start, batch = 0, 0, 1
+    while start < len(order):
+        rows = order[start:start + batch]
+        cost = sum(min(_dps_for(pts, i) or MAX_DPS, MAX_DPS) for i in rows) * work
+        if escalated and spent + cost > budget:  # the cheapest undecided point is always refereed
             break
         spent += cost
-        rows = order[start:start + batch]
+        start, batch = start + len(rows), min(2 * batch, cap)
         escalated += len(rows)
         for i, verdict, k, c_hi, t_hi in referee.compare_rows(rows):
             if verdict == "undecidable":

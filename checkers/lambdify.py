@@ -175,7 +175,7 @@ def numpy_fn(variables, matrix):
     raw, shape = _compiled(variables, matrix, "numpy")
 
     def f(*cols):
-        n = np.broadcast(*cols).shape if cols else ()
+        n = np.broadcast_shapes(*(np.shape(c) for c in cols)) if cols else ()  # > 64 arguments too
         with np.errstate(all="ignore"):
             vals = raw(*cols)
         arr = np.stack([np.broadcast_to(np.asarray(v), n) for v in vals], axis=-1)

@@ -176,3 +176,16 @@ def test_eq4_treats_the_outputs_as_variables_in_unit_interval():
     v = pts.bases[c.wrt.base]
     assert np.all((v > 0) & (v < 1))
     _ = z
+
+
+def test_mutants_at_k_1000_are_refuted_not_passed_unchecked():
+    """Regression (benchmark finding): at K = 1000 the referee's budget once admitted no point, so
+    every float64 mismatch stayed 'unchecked' and a wrong gradient came out VERIFIED."""
+    import sympy as sp
+
+    c = d.get("softmax_nll.grad_z")
+    wrong = c.replace(id="softmax_nll.grad_z_times_1_plus_1e_6", sizes=(1000,),
+                      claimed=c.claimed * (1 + sp.Rational(1, 10**6)))
+    res = checkers.verify(wrong)
+    assert res.verdict == "REFUTED", str(res)
+    assert checkers.verify(c.replace(sizes=(1000,))).verdict == "PROVED"
