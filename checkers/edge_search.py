@@ -7,6 +7,8 @@ a strategy biased to the edges of every variable's interval, and shrinks a faili
 towards simpler values (so a counterexample found at $a = 0.3721\ldots = y$ comes back as
 $a = y = 0.5$ when that still fails).  Per variable (:func:`variable_strategy`):
 
+* an ordinary value (the interval itself when bounded, else within 10 of 0 or of the finite
+  end), so that mistakes confined to a moderate region ($z > 5$) are reachable too;
 * the characteristic values of :func:`edge_values`: closed ends, the nearest float64 values
   inside open ends (``nextafter``, $10^{-300}$, $10^{-16}$, $10^{-8}$ away), $0$, subnormal
   magnitudes ($5\cdot10^{-324}$, $10^{-310}$), the smallest normal $2.2\cdot10^{-308}$, huge

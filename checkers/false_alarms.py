@@ -10,6 +10,11 @@ is :func:`checkers.results.combine` of the symbolic result and those, exactly as
 :func:`checkers.engine.verify` would give it.  A false alarm is any seed where a witness fails
 (REFUTED, DISPUTED), errors, or the verdict is not PROVED / VERIFIED.
 
+Claims with no sampled point (experiments: a stated training run or sweep; quoted values) are
+the same computation at every seed: they are checked once.  Experiments have no symbolic
+witness; one refuted by both of its runs (JAX float64 and 50-digit mpmath with SymPy's exact
+derivative) is false as written and left out like a symbolically disproved claim.
+
 Per witness the run reports the worst relative error seen over all claims and seeds at points
 float64 decided, the tolerance it was compared with, and the margin $\mathrm{tol}/\mathrm{worst}$;
 points float64 could not decide went to the mpmath referee (counted), and points beyond the
@@ -43,7 +48,11 @@ from .results import DISPROVED, ERROR, FAIL, HOLDS, NOT_APPLICABLE, PASS, Witnes
 from .sampling import sample
 from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
 
-__all__ = ["ClaimRecord", "check_claim", "run", "summarize", "render", "main"]
+__all__ = ["ClaimRecord", "check_claim", "run", "summarize", "render", "main", "SEED_INDEPENDENT"]
+
+SEED_INDEPENDENT = ("experiment", "value")
+"""Kinds whose witnesses use no sampled point (a fixed computation, a quoted number): checked at
+the first seed only, since every seed would repeat the same computation."""
 
 
 @dataclass
@@ -55,7 +64,7 @@ class _Worst:
 
 @dataclass
 class ClaimRecord:
-    """One claim over many seeds."""
+    """One claim over many seeds (``seed_independent``: checked at the first seed only)."""
 
     claim_id: str
     kind: str
@@ -68,6 +77,7 @@ class ClaimRecord:
     escalated: Counter = field(default_factory=Counter)
     unchecked: Counter = field(default_factory=Counter)
     not_applicable: Counter = field(default_factory=Counter)
+    seed_independent: bool = False
     seconds: float = 0.0
 
 
@@ -90,6 +100,9 @@ def check_claim(claim, seeds, *, points: int = 256,
         rec.excluded = f"false as written: {sym.counterexample}"
         rec.seconds = time.monotonic() - t0
         return rec
+    if claim.kind in SEED_INDEPENDENT:
+        seeds = list(seeds)[:1]
+        rec.seed_independent = True
     for s in seeds:
         smp = sample(claim, points, s)
         results = [sym]
@@ -120,6 +133,12 @@ def check_claim(claim, seeds, *, points: int = 256,
                 cur.error, cur.where, cur.tolerance = w.worst_error, f"{claim.id} seed {s}", w.tolerance
         if verdict not in HOLDS and not any(a[0] == s for a in rec.alarms):
             rec.alarms.append((s, verdict, "combined", why[:400]))
+        if rec.seed_independent and verdict == "REFUTED" and all(w.fails for w in results[1:]):
+            # no sample, no symbolic witness: two independent runs (float64 and 50 digits) agree
+            # that the stated computation violates the claim: false as written, not an alarm
+            ce = next(w.counterexample for w in results[1:] if w.counterexample is not None)
+            rec.excluded = f"false as written (every run agrees, no sampled points): {ce}"
+            rec.alarms, rec.verdicts, rec.seeds = [], Counter(), 0
     rec.seconds = time.monotonic() - t0
     return rec
 
@@ -174,9 +193,12 @@ def render(records, *, seeds, points: int, seconds: float, command: str) -> str:
     verdicts = Counter()
     for r in checked:
         verdicts.update(r.verdicts)
+    indep = [r for r in checked if r.seed_independent]
     lines = ["# False alarms: correct claims over many seeds", "",
-             f"`{command}`: {len(checked)} claims x {len(seeds)} seeds "
-             f"({seeds[0]}..{seeds[-1]}), {points} points per seed, {seconds:.0f} s.", "",
+             f"`{command}`: {len(checked) - len(indep)} claims x {len(seeds)} seeds "
+             f"({seeds[0]}..{seeds[-1]}), {points} points per seed"
+             + (f", and {len(indep)} seed-independent claims (experiments, quoted values: no sampled "
+                "point) checked once" if indep else "") + f"; {seconds:.0f} s.", "",
              f"**False alarms: {len(alarms)}.** Verdicts over all claim-seed pairs: "
              + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())) + ".", ""]
     if alarms:
