@@ -5,7 +5,10 @@ Two measurements, each in a new Python process (nothing imported, nothing compil
 the benchmark runs the second by default and both with ``--cold-cli`` (each is a whole report):
 
 1. ``gradproof report --out <tmp>`` as a subprocess: the wall time a user sees, from ``exec`` to
-   exit (interpreter start included).
+   exit (interpreter start included), with the default ``--jobs`` (worker processes:
+   :data:`checkers.parallel.DEFAULT_JOBS`, recorded as ``jobs``) and
+   ``GRADPROOF_JAX_CACHE=off``, so no compiled program comes from an earlier run's persistent
+   JAX cache (truly cold).
 2. This module run as ``python -m benchmarks.coldstart --split-json <file>``: the same code path
    (``derivations.catalog()`` then :func:`checkers.cli.run_claims`, which calls
    :func:`checkers.engine.verify` per claim and writes both reports), instrumented:
@@ -22,6 +25,9 @@ the benchmark runs the second by default and both with ``--cold-cli`` (each is a
      evaluation, JAX autodiff, finite differences, sampling inside witnesses),
    * ``reports``   -- writing ``proof-report.md`` (with its figures) and ``proof-report.json``,
    * ``other``     -- the rest (sampling, combining, printing).
+
+   The split is of the in-process path (``--jobs 1``): worker processes would hide the
+   per-claim compile and referee times in other processes.
 
 The per-claim rows also give each claim's ``seconds`` as written in ``proof-report.json``.
 """
@@ -41,14 +47,25 @@ __all__ = ["cold_report_wall", "instrumented", "run"]
 
 
 def cold_report_wall(extra_args=(), timeout: float = 600) -> dict:
-    """Wall time of ``gradproof report`` in a fresh process (the real command)."""
+    """Wall time of ``gradproof report`` in a fresh process (the real command), truly cold.
+
+    The command runs with its default ``--jobs`` unless ``extra_args`` say otherwise, and with
+    ``GRADPROOF_JAX_CACHE=off``: the persistent JAX compilation cache that the command uses
+    by default would otherwise serve the programs compiled by an earlier run.
+    """
+    jobs = min(2, os.cpu_count() or 1)  # checkers.parallel.default_jobs(), without importing JAX here
+    for i, a in enumerate(extra_args):
+        if a == "--jobs" and i + 1 < len(extra_args):
+            jobs = int(extra_args[i + 1])
+        elif a.startswith("--jobs="):
+            jobs = int(a.split("=", 1)[1])
     with tempfile.TemporaryDirectory() as tmp:
         exe = shutil.which("gradproof")
         cmd = ([exe] if exe else [sys.executable, "-m", "checkers.cli"]) + ["report", "--out", tmp,
                                                                             *extra_args]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
+                              env={**os.environ, "PYTHONHASHSEED": "0", "GRADPROOF_JAX_CACHE": "off"})
         wall = time.perf_counter() - t0
         summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
         report = {}
@@ -56,7 +73,8 @@ def cold_report_wall(extra_args=(), timeout: float = 600) -> dict:
         if os.path.exists(jp):
             with open(jp) as fh:
                 report = json.load(fh)
-    return {"command": "gradproof report " + " ".join(extra_args), "wall_s": wall,
+    return {"command": " ".join(["gradproof report", *extra_args]), "jobs": jobs, "wall_s": wall,
+            "jax_cache": "off",
             "returncode": proc.returncode, "summary": summary,
             "claims": len(report.get("claims", [])),
             "report_wall_seconds": report.get("wall_seconds"),

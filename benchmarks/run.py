@@ -146,7 +146,7 @@ def targets(data) -> list:
     split = data.get("coldstart", {}).get("split")
     if cold or (split and "process_wall_s" in split):
         if cold:
-            w, ok, what = cold.get("wall_s"), cold.get("returncode") == 0, f"`gradproof report`, {cold.get('claims')} claims"
+            w, ok, what = cold.get("wall_s"), cold.get("returncode") == 0, f"`gradproof report`, {cold.get('claims')} claims, --jobs {cold.get('jobs')}, JAX cache off"
         else:
             w, ok, what = split["process_wall_s"], True, f"instrumented fresh process, {split.get('claims')} claims"
         out.append({"target": "whole `gradproof report` < 20 s wall, cold",

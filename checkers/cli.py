@@ -1,6 +1,8 @@
 """The ``gradproof`` command.
 
 ``gradproof report``  check the built-in catalog and write reports/proof-report.{md,json}
+                      (``--jobs N`` worker processes, default min(2, cores); same report;
+                      exit status 1 if a worker process dies or raises, naming the claim)
 ``gradproof list``    list the built-in claims (id, kind, verdict-free)
 ``gradproof check``   check the claims (and implementations) defined in your own Python files
 
@@ -43,23 +45,47 @@ def _line(res) -> str:
 
 
 def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gradproof report",
-               stream=sys.stdout):
-    """Check ``claims`` with a progress bar, print one line per claim, write the reports."""
+               stream=sys.stdout, jobs=1):
+    """Check ``claims`` with a progress bar, print one line per claim, write the reports.
+
+    ``jobs`` > 1 checks catalog claims in that many worker processes
+    (:func:`checkers.parallel.verify_in_workers`); lines are printed as results arrive, the
+    reports keep the order of ``claims`` and are the same as with ``jobs=1`` (in-process).
+    """
     from .engine import verify
-    from .report_json import write_json
-    from .report_md import write_markdown
 
     t0 = time.monotonic()
-    results = []
     with _progress() as bar:
         task = bar.add_task("", total=len(claims))
-        for c in claims:
-            bar.update(task, description=c.id)
-            res = verify(c, seed=seed, points=points)
-            results.append(res)
+
+        def show(res):
             bar.advance(task)
             bar.console.print(_line(res), highlight=False, markup=False) if bar.console.is_terminal \
                 else print(_line(res), file=stream, flush=True)
+
+        if jobs > 1 and len(claims) > 1:
+            from .parallel import plan, verify_in_workers
+
+            bar.update(task, description=f"{len(plan(claims, jobs))} worker processes")
+            results = verify_in_workers(claims, seed=seed, points=points, jobs=jobs,
+                                        on_result=lambda i, res: show(res))
+        else:
+            results = []
+            for c in claims:
+                bar.update(task, description=c.id)
+                res = verify(c, seed=seed, points=points)
+                results.append(res)
+                show(res)
+    results = _write_reports(results, t0, seed=seed, points=points, out_md=out_md,
+                             out_json=out_json, command=command, stream=stream)
+    return results
+
+
+def _write_reports(results, t0, *, seed, points, out_md, out_json, command, stream):
+    """Write the Markdown (with figures) and JSON reports of ``results``; print the summary."""
+    from .report_json import write_json
+    from .report_md import write_markdown
+
     wall = time.monotonic() - t0
     if out_md:
         p = write_markdown(out_md, results, seed=seed, points=points, command=command, wall_seconds=wall)
@@ -75,8 +101,58 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
     return results
 
 
+JAX_CACHE_ENV = "GRADPROOF_JAX_CACHE"
+
+
+def jax_cache_dir() -> str | None:
+    """Where the commands keep JAX's persistent compilation cache, or None for no cache.
+
+    ``$GRADPROOF_JAX_CACHE`` names the folder; ``off`` (or ``0``, ``no``, empty) turns the cache
+    off; unset means ``$XDG_CACHE_HOME/gradproof/jax`` (default ``~/.cache/gradproof/jax``).
+    When JAX's own ``JAX_COMPILATION_CACHE_DIR`` is set, JAX's setting is left as it is.
+    """
+    import os
+
+    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        return None
+    value = os.environ.get(JAX_CACHE_ENV)
+    if value is not None:
+        return None if value.strip().lower() in ("", "0", "off", "no", "false") else value
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "gradproof", "jax")
+
+
+def enable_jax_cache() -> str | None:
+    """Switch on JAX's persistent compilation cache for this process (see :func:`jax_cache_dir`).
+
+    A second ``gradproof report`` (or ``check``) then loads the XLA programs of the first from
+    disk instead of compiling them again (a warm catalog run compiles for seconds instead of
+    tens of seconds).  Every program is cached, however fast it compiled: the checkers compile
+    many small programs (eager primitives, one ``jit`` per claim) of 10-200 ms each, below
+    JAX's default threshold of 1 s.  A cached program is the same XLA executable, so the numbers
+    and the report do not change; a cold run (empty cache) only writes the entries.  The folder
+    is capped at 512 MB (JAX evicts the least recently used entries).  Returns the folder, or
+    None when the cache stays off or JAX rejects the setting.
+    """
+    path = jax_cache_dir()
+    if path is None:
+        return None
+    import jax
+
+    try:
+        jax.config.update("jax_compilation_cache_dir", path)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+        jax.config.update("jax_compilation_cache_max_size", 512 * 2**20)
+    except (AttributeError, ValueError):  # an older JAX without these options: run uncached
+        return None
+    return path
+
+
 def _cmd_report(args) -> int:
     import derivations
+
+    enable_jax_cache()
 
     claims = derivations.catalog()
     if args.only:
@@ -86,8 +162,14 @@ def _cmd_report(args) -> int:
             return 2
     out = pathlib.Path(args.out)
     cmd = "gradproof report" + (f" --seed {args.seed}" if args.seed != _default_seed() else "")
-    run_claims(claims, seed=args.seed, points=args.points, out_md=out / "proof-report.md",
-               out_json=out / "proof-report.json", command=cmd)
+    from .parallel import WorkerError
+
+    try:
+        run_claims(claims, seed=args.seed, points=args.points, out_md=out / "proof-report.md",
+                   out_json=out / "proof-report.json", command=cmd, jobs=args.jobs)
+    except WorkerError as err:  # a worker died or raised: say which claim, write no report
+        print(f"gradproof report: error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -332,11 +414,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gradproof", description="Check gradient derivations: "
                                 "SymPy proof, JAX autodiff and finite differences.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("report", help="check the built-in catalog and write the proof report")
+    r = sub.add_parser("report", help="check the built-in catalog and write the proof report",
+                       description="Check the built-in catalog and write the proof report. JAX's "
+                       "compiled programs are cached in ~/.cache/gradproof/jax (set "
+                       f"{JAX_CACHE_ENV}=DIR for another folder, {JAX_CACHE_ENV}=off for none): "
+                       "a second run compiles less; the report is the same.")
     r.add_argument("--seed", type=int, default=_default_seed(), help="sampling seed (recorded in the report)")
     r.add_argument("--points", type=int, default=DEFAULT_POINTS, help="sample points per claim")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--only", nargs="*", help="only claims whose id starts with one of these")
+    from .parallel import DEFAULT_JOBS
+
+    r.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
+                   help=f"worker processes (default {DEFAULT_JOBS}: min(2, cores)); 1 checks in "
+                   "this process; the report is the same either way")
     r.set_defaults(func=_cmd_report)
     ls = sub.add_parser("list", help="list the built-in claims in document order")
     ls.set_defaults(func=_cmd_list)
@@ -364,6 +455,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "points", 1) is not None and getattr(args, "points", 1) < 1:
         parser.error("--points must be at least 1")
+    if getattr(args, "jobs", 1) < 1:
+        parser.error("--jobs must be at least 1")
     if getattr(args, "symbolic_seconds", 1) <= 0:
         parser.error("--symbolic-seconds must be positive")
     return args.func(args)

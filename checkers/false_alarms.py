@@ -48,7 +48,7 @@ from .results import DISPROVED, ERROR, FAIL, HOLDS, NOT_APPLICABLE, PASS, Witnes
 from .sampling import sample
 from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
 
-__all__ = ["ClaimRecord", "check_claim", "run", "summarize", "render", "main", "SEED_INDEPENDENT"]
+__all__ = ["ClaimRecord", "check_claim", "run", "run_seed_major", "summarize", "render", "main", "SEED_INDEPENDENT"]
 
 SEED_INDEPENDENT = ("experiment", "value")
 """Kinds whose witnesses use no sampled point (a fixed computation, a quoted number): checked at
@@ -90,66 +90,96 @@ def _label(claim, w: WitnessResult) -> str:
     return w.witness
 
 
-def check_claim(claim, seeds, *, points: int = 256,
-                symbolic_seconds: float = SIMPLIFY_SECONDS) -> ClaimRecord:
-    """Check one claim at every seed of ``seeds`` (see the module docstring)."""
-    t0 = time.monotonic()
+def _start(claim, symbolic_seconds: float = SIMPLIFY_SECONDS):
+    """The claim's record and its symbolic result (seed-independent: computed once)."""
     rec = ClaimRecord(claim.id, claim.kind)
+    t0 = time.monotonic()
     sym = SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds)
     if sym.status == DISPROVED:
         rec.excluded = f"false as written: {sym.counterexample}"
-        rec.seconds = time.monotonic() - t0
-        return rec
-    if claim.kind in SEED_INDEPENDENT:
-        seeds = list(seeds)[:1]
-        rec.seed_independent = True
-    for s in seeds:
-        smp = sample(claim, points, s)
-        results = [sym]
-        for name, fn in WITNESSES[claim.kind]:
-            try:
-                results.append(fn(claim, smp))
-            except Exception as err:  # noqa: BLE001 - an error is an alarm, reported
-                results.append(WitnessResult(name, ERROR, detail=f"{type(err).__name__}: {err}"))
-        verdict, why = combine(results)
-        rec.seeds += 1
-        rec.verdicts[verdict] += 1
-        for w in results[1:]:
-            if w.status == NOT_APPLICABLE:  # e.g. the Taylor test of a claim that is not a derivative
-                rec.not_applicable[w.witness] += 1
-                continue
-            if w.status != PASS:
-                detail = str(w.counterexample) if w.counterexample is not None else w.detail
-                rec.alarms.append((s, verdict, w.witness, f"{w.status}: {detail}"[:400]))
-                continue
-            lab = _label(claim, w)
-            rec.points[lab] += w.points
-            rec.escalated[lab] += w.escalated
-            rec.unchecked[lab] += int(w.extra.get("unchecked", 0) or 0)
-            if claim.kind in ("inequality", "indexed_inequality", "value") or w.worst_error is None:
-                continue
-            cur = rec.worst.setdefault(lab, _Worst(tolerance=w.tolerance))
-            if w.worst_error > cur.error:
-                cur.error, cur.where, cur.tolerance = w.worst_error, f"{claim.id} seed {s}", w.tolerance
-        if verdict not in HOLDS and not any(a[0] == s for a in rec.alarms):
-            rec.alarms.append((s, verdict, "combined", why[:400]))
-        if rec.seed_independent and verdict == "REFUTED" and all(w.fails for w in results[1:]):
-            # no sample, no symbolic witness: two independent runs (float64 and 50 digits) agree
-            # that the stated computation violates the claim: false as written, not an alarm
-            ce = next(w.counterexample for w in results[1:] if w.counterexample is not None)
-            rec.excluded = f"false as written (every run agrees, no sampled points): {ce}"
-            rec.alarms, rec.verdicts, rec.seeds = [], Counter(), 0
+    rec.seed_independent = claim.kind in SEED_INDEPENDENT
     rec.seconds = time.monotonic() - t0
+    return rec, sym
+
+
+def _check_seed(claim, rec: ClaimRecord, sym, s: int, points: int) -> None:
+    """Every numeric witness of ``claim`` at seed ``s``, combined with ``sym``, into ``rec``."""
+    t0 = time.monotonic()
+    smp = sample(claim, points, s)
+    results = [sym]
+    for name, fn in WITNESSES[claim.kind]:
+        try:
+            results.append(fn(claim, smp))
+        except Exception as err:  # noqa: BLE001 - an error is an alarm, reported
+            results.append(WitnessResult(name, ERROR, detail=f"{type(err).__name__}: {err}"))
+    verdict, why = combine(results)
+    rec.seeds += 1
+    rec.verdicts[verdict] += 1
+    for w in results[1:]:
+        if w.status == NOT_APPLICABLE:  # e.g. the Taylor test of a claim that is not a derivative
+            rec.not_applicable[w.witness] += 1
+            continue
+        if w.status != PASS:
+            detail = str(w.counterexample) if w.counterexample is not None else w.detail
+            rec.alarms.append((s, verdict, w.witness, f"{w.status}: {detail}"[:400]))
+            continue
+        lab = _label(claim, w)
+        rec.points[lab] += w.points
+        rec.escalated[lab] += w.escalated
+        rec.unchecked[lab] += int(w.extra.get("unchecked", 0) or 0)
+        if claim.kind in ("inequality", "indexed_inequality", "value") or w.worst_error is None:
+            continue
+        cur = rec.worst.setdefault(lab, _Worst(tolerance=w.tolerance))
+        if w.worst_error > cur.error:
+            cur.error, cur.where, cur.tolerance = w.worst_error, f"{claim.id} seed {s}", w.tolerance
+    if verdict not in HOLDS and not any(a[0] == s for a in rec.alarms):
+        rec.alarms.append((s, verdict, "combined", why[:400]))
+    if rec.seed_independent and verdict == "REFUTED" and all(w.fails for w in results[1:]):
+        # no sample, no symbolic witness: two independent runs (float64 and 50 digits) agree
+        # that the stated computation violates the claim: false as written, not an alarm
+        ce = next(w.counterexample for w in results[1:] if w.counterexample is not None)
+        rec.excluded = f"false as written (every run agrees, no sampled points): {ce}"
+        rec.alarms, rec.verdicts, rec.seeds = [], Counter(), 0
+    rec.seconds += time.monotonic() - t0
+
+
+def check_claim(claim, seeds, *, points: int = 256,
+                symbolic_seconds: float = SIMPLIFY_SECONDS) -> ClaimRecord:
+    """Check one claim at every seed of ``seeds`` (see the module docstring)."""
+    rec, sym = _start(claim, symbolic_seconds)
+    if rec.excluded:
+        return rec
+    for s in (list(seeds)[:1] if rec.seed_independent else seeds):
+        _check_seed(claim, rec, sym, s, points)
     return rec
 
 
 def run(claims, seeds, *, points: int = 256, progress=None) -> list:
+    """Claim by claim, every seed (``progress(i, n, record)`` after each claim)."""
     out = []
     for i, c in enumerate(claims):
         out.append(check_claim(c, seeds, points=points))
         if progress is not None:
             progress(i + 1, len(claims), out[-1])
     return out
+
+
+def run_seed_major(claims, seeds, *, points: int = 256, after_seed=None) -> list:
+    """Seed by seed, every claim: after each seed every claim has been checked at the same seeds,
+    so a run stopped early (``after_seed(done_seeds, records)`` writes the result so far) is a
+    complete result for fewer seeds.  For the expensive kinds (networks: seconds per seed)."""
+    started = [_start(c) for c in claims]
+    records = [r for r, _ in started]
+    done = []
+    for k, s in enumerate(seeds):
+        for c, (rec, sym) in zip(claims, started):
+            if rec.excluded or (rec.seed_independent and k > 0):
+                continue
+            _check_seed(c, rec, sym, s, points)
+        done.append(s)
+        if after_seed is not None:
+            after_seed(list(done), records)
+    return records
 
 
 def _rtol_from(text: str) -> float | None:
@@ -242,6 +272,9 @@ def main(argv=None) -> int:
     p.add_argument("--kinds", nargs="*", default=None, help="only claims of these kinds")
     p.add_argument("--skip-kinds", nargs="*", default=None, help="leave out claims of these kinds")
     p.add_argument("--out", default=None, help="also write the Markdown result here")
+    p.add_argument("--seed-major", action="store_true",
+                   help="every claim at seed 1, then every claim at seed 2, ...; the result so far "
+                        "is written after each seed (for long runs that may be stopped)")
     args = p.parse_args(argv)
     if args.seeds < 1 or args.points < 1:
         p.error("--seeds and --points must be at least 1")
@@ -266,19 +299,36 @@ def main(argv=None) -> int:
             f"{len(r.alarms)} alarm(s)" if r.alarms else "ok")
         print(f"[{i}/{n}] {r.claim_id}: {state}, {r.seeds} seeds, {r.seconds:.0f} s", flush=True)
 
-    records = run(claims, seeds, points=args.points, progress=progress)
     cmd = f"python -m checkers.false_alarms --seeds {args.seeds} --points {args.points}" + (
         f" --first-seed {args.first_seed}" if args.first_seed else "") + (
         " --only " + " ".join(args.only) if args.only else "") + (
         " --kinds " + " ".join(args.kinds) if args.kinds else "") + (
-        " --skip-kinds " + " ".join(args.skip_kinds) if args.skip_kinds else "")
+        " --skip-kinds " + " ".join(args.skip_kinds) if args.skip_kinds else "") + (
+        " --seed-major" if args.seed_major else "")
+
+    def write(text):
+        if args.out:
+            path = pathlib.Path(args.out)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    if args.seed_major:
+        def after_seed(done, recs):
+            alarms = sum(len(r.alarms) for r in recs)
+            print(f"seed {done[-1]}: {len(done)} seeds done, {alarms} alarm(s), "
+                  f"{time.monotonic() - t0:.0f} s", flush=True)
+            write(render(recs, seeds=done, points=args.points, seconds=time.monotonic() - t0,
+                         command=cmd + (f" (stopped after {len(done)} of {args.seeds} seeds)"
+                                        if len(done) < len(seeds) else "")))
+
+        records = run_seed_major(claims, seeds, points=args.points, after_seed=after_seed)
+    else:
+        records = run(claims, seeds, points=args.points, progress=progress)
     text = render(records, seeds=seeds, points=args.points, seconds=time.monotonic() - t0, command=cmd)
     print(text)
+    write(text)
     if args.out:
-        path = pathlib.Path(args.out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
+        print(f"wrote {args.out}")
     return 1 if any(r.alarms for r in records) else 0
 
 

@@ -103,6 +103,11 @@ def required_dps(variables, exprs, point) -> int:
     return int(math.ceil(need))
 
 
+def _frozen(m):
+    """A hashable, value-equal form of a SymPy matrix or expression (the memo key of the referee)."""
+    return sp.ImmutableMatrix(m) if isinstance(m, sp.MatrixBase) else sp.sympify(m)
+
+
 def compare_at(variables, claimed, true, point, relation="=="):
     """Decide one point at high precision.
 
@@ -111,7 +116,29 @@ def compare_at(variables, claimed, true, point, relation="=="):
     working precisions $p$ and $2p$, and its values agree between them, so the failure is not
     rounding), or ``"undecidable"`` (the point needs more than ``MAX_DPS`` digits, or the values
     do not settle).
+
+    The answer is a pure function of its arguments, so it is memoized (:func:`_compare_cached`):
+    a gradient claim's two numeric witnesses (autodiff and finite differences) send many of the
+    same points to the referee, and the second one gets the first one's answer instead of the
+    same mpmath evaluation again.  The key holds the point's float64 bytes, so ``-0.0`` and
+    ``0.0`` stay distinct points.
     """
+    pt = np.ascontiguousarray(point, dtype=np.float64)
+    status, k, c, t = _compare_cached(tuple(variables), _frozen(claimed), _frozen(true),
+                                      pt.tobytes(), relation)
+    # fresh lists: a caller may keep or change them without touching the memo
+    return status, k, (list(c) if c is not None else None), (list(t) if t is not None else None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _compare_cached(variables, claimed, true, point_bytes, relation):
+    point = np.frombuffer(point_bytes, dtype=np.float64)
+    status, k, c, t = _compare_at(variables, claimed, true, point, relation)
+    return status, k, (tuple(c) if c is not None else None), (tuple(t) if t is not None else None)
+
+
+def _compare_at(variables, claimed, true, point, relation):
+    """:func:`compare_at` without the memo."""
     dps = required_dps(variables, (claimed, true), point)
     if dps > MAX_DPS:
         return "undecidable", None, None, None

@@ -1326,11 +1326,22 @@ def _dps_for(pts, i) -> int | None:
     return need if need <= MAX_DPS else None
 
 
+# Referee values of the claim being checked, by point and working precision: see _Referee.values.
+_MEMO = {"claim": None, "rows": {}}
+
+
+def _memo_for(claim) -> dict:
+    """The referee memo of ``claim`` (the same object); a new claim starts an empty one."""
+    if _MEMO["claim"] is not claim:
+        _MEMO["claim"], _MEMO["rows"] = claim, {}
+    return _MEMO["rows"]
+
+
 class _Referee:
     """Decide points in mpmath at two working precisions (the rule of checkers.highprec).
 
     Points are evaluated in batches that share a working precision (the largest any of them
-    needs, rounded up to a power of two), so one interpreter pass decides many points.
+    needs, rounded up to a multiple of 64 digits), so one interpreter pass decides many points.
     """
 
     def __init__(self, claim, pts, claimed_expr, true_expr, relations, out=()):
@@ -1338,8 +1349,43 @@ class _Referee:
         self.claimed_expr, self.true_expr = claimed_expr, true_expr
         self.relations = relations
         self.out = tuple(out)
+        self._static = (tuple(self.claimed_expr), tuple(self.true_expr),
+                        tuple((str(k), int(v)) for k, v in pts.sizes.items()),
+                        tuple((str(ix), np.asarray(v).tobytes()) for ix, v in self.out))
+
+    def _row_key(self, i, dps):
+        """Everything the interpreter reads for point ``i``: the exact float64 bytes of every
+        base, label, index and parameter, the sizes, the out grid, both sides, the digits."""
+        skip = {o for o, _ in self.out}
+        pts = self.pts
+        parts = [(str(b), np.asarray(v[i]).dtype.str, np.shape(v[i]), np.asarray(v[i]).tobytes())
+                 for group in (pts.bases, pts.labels, pts.params) for b, v in group.items()]
+        parts += [(str(s), np.asarray(v[i]).tobytes()) for s, v in pts.indices.items() if s not in skip]
+        return self._static, tuple(parts), dps
 
     def values(self, rows, dps):
+        """Claimed and true values ``(c, t)``, each (len(rows), entries) mpf, or ``(None, None)``
+        when the interpreter raises on the batch.
+
+        Memoized per point for the claim being checked: the autodiff and finite-difference
+        witnesses of an indexed gradient claim sample the same points, and where they check the
+        same out grid the second referees the same rows at the same digits.  Entries of one row
+        do not depend on the other rows of the batch (the interpreter works entry-wise), so only
+        the rows not seen before are evaluated; if that raises, the whole batch is undecided,
+        exactly as when it was evaluated in one piece (a remembered row never raised).
+        """
+        memo = _memo_for(self.claim)
+        keys = [self._row_key(int(i), dps) for i in np.atleast_1d(rows)]
+        missing = [int(i) for i, k in zip(np.atleast_1d(rows), keys) if k not in memo]
+        if missing:
+            c, t = self._values(missing, dps)
+            if c is None:
+                return None, None
+            for r, i in enumerate(missing):
+                memo[self._row_key(i, dps)] = (c[r], t[r])
+        return (np.stack([memo[k][0] for k in keys]), np.stack([memo[k][1] for k in keys]))
+
+    def _values(self, rows, dps):
         one, mb, mparams = _mp_point(self.pts, rows)
         with mpmath.workdps(dps):
             ev = Evaluator(self.claim, one.sizes, "mpmath", mb, one.labels,
@@ -1841,8 +1887,11 @@ class _Seed:
 def _register():
     from .engine import register_kind
 
+    from .indexed_taylor import taylor_witness  # imports this module: only once it is complete
+
     register_kind(IndexedGradientClaim.kind,
-                  [("autodiff", autodiff_witness), ("finite differences", finite_diff_witness)],
+                  [("autodiff", autodiff_witness), ("finite differences", finite_diff_witness),
+                   ("taylor remainder", taylor_witness)],
                   symbolic=symbolic_witness)
     register_kind(IndexedEqualityClaim.kind, [("sampling", sampling_witness)], symbolic=symbolic_witness)
     register_kind(IndexedInequalityClaim.kind, [("sampling", sampling_witness)], symbolic=symbolic_witness)

@@ -158,10 +158,26 @@ def _entries(m):
     return [m]
 
 
+_MAX_EXACT_INT = 2 ** 53
+
+
+def _float_literals(expr):
+    r"""Integers beyond $2^{53}$ (and rationals with such a numerator or denominator) as float64
+    numbers: JAX turns a Python ``int`` literal into an int64 array and raises ``OverflowError``
+    at $10^{100}$ (NumPy does at $10^{400}$), where float64 holds it (or overflows to $\pm\infty$ past $1.8 \cdot 10^{308}$,
+    as the float64 evaluation of the expression must)."""
+    big = {r: sp.Float(r, 20) for r in expr.atoms(sp.Rational)
+           if abs(r.p) > _MAX_EXACT_INT or r.q > _MAX_EXACT_INT}
+    return expr.xreplace(big) if big else expr
+
+
 @functools.lru_cache(maxsize=4096)
 def _lambdify(variables, entries, backend):
     modules = [_IMPL[backend], backend]
-    return sp.lambdify(list(variables), [prepare(e) for e in entries], modules=modules, cse=True)
+    entries = [prepare(e) for e in entries]
+    if backend in ("jax", "numpy"):
+        entries = [_float_literals(e) for e in entries]
+    return sp.lambdify(list(variables), entries, modules=modules, cse=True)
 
 
 def _compiled(variables, matrix, backend):

@@ -26,8 +26,10 @@ Witnesses
   784-100-100-100-10, batch 64; parameters drawn in a standard, a saturated and a mixed regime),
   compared entry by entry with the claim's right-hand side, evaluated from the same expression
   tree.  Tolerance: $|l - r| \le 10^{-10} \max(|l|, |r|, m_l, m_r, 10^{-6} \max |l|)$ where $m$
-  is the *magnitude* of each side (the expression evaluated on absolute values: a running
-  rounding-error scale, so cancellation never causes a false alarm).  Entries of output-layer
+  is the *magnitude* of each side (the expression evaluated on absolute values, with every
+  derivative that reverse mode carries through hidden layers taking the absolute-value
+  backward pass, :meth:`NumericNet.magnitude`: a running rounding-error scale, so cancellation
+  never causes a false alarm).  Entries of output-layer
   claims that float64 cannot decide (e.g. $\nabla_a C = (a - y)/(a(1-a))$ with $a$ rounded to
   1) go to an mpmath referee at two precisions.  A failure names the network, regime, layer,
   entry and both values.
@@ -37,8 +39,10 @@ Witnesses
   halvings, along 4 seeded random directions per layer and regime, plus the coordinate
   directions of the entries where the claimed gradient and JAX disagree most (so that a wrong
   single entry, which a random direction dilutes by $1/\sqrt{n}$, is seen).  The window of
-  $\epsilon$ is the 11 smallest steps whose remainder stays $10^4$ times above the rounding level
-  of $J$; the observed order is $\log_2(r_k / r_{k+1})$.
+  $\epsilon$ is the 11 smallest steps up to the last remainder $10^3$ times above the rounding
+  level of $J$; the observed order is $\log_2(r_k / r_{k+1})$; a zero of the signed remainder
+  inside the window (a sign change: $R = a\epsilon^2 + b\epsilon^3$ vanishes at $-a/b$) is
+  judged by the orders past it (:mod:`checkers.taylor`).
 
 Public API: :func:`check_network` (one network, one regime: for benchmarks),
 :func:`autodiff_witness`, :func:`taylor_witness` (both take ``networks=[NetSpec(...)]`` and
@@ -74,6 +78,7 @@ from . import _precision  # noqa: F401  (x64 before any array)
 from ._timeout import SymbolicTimeout, time_limit
 from .engine import register_kind
 from .lambdify import _IMPL, prepare
+from . import taylor as _taylor
 from .results import (DISPROVED, FAIL, NOT_APPLICABLE, PASS, PROVED, UNDECIDED, Counterexample,
                       WitnessResult)
 from .sampling import _stable_hash
@@ -87,9 +92,10 @@ __all__ = ["NetSpec", "NUMERIC_NETWORKS", "REGIMES", "draw_network", "evaluate",
 AUTODIFF_RTOL = 1e-10
 FLOOR_REL = 1e-6
 REFEREE_CONFIRM = 10
+KEEP_FAILURES = 20
 TAYLOR_HALVINGS = 10
 TAYLOR_DIRECTIONS = 4
-TAYLOR_MIN_ORDER = 1.8
+TAYLOR_MIN_ORDER = _taylor.MIN_ORDER
 TAYLOR_NOISE_FACTOR = 1e3
 PROOF_SECONDS = 240.0
 
@@ -133,9 +139,13 @@ def _scalar_fn(lam: sp.Lambda, backend: str, activation: str):
 class _Ctx:
     """How to evaluate: array namespace, the values of the vocabulary symbols, the sizes."""
 
-    def __init__(self, backend, lookup, dims, layer, activation="sigmoid", magnitude=False):
+    def __init__(self, backend, lookup, dims, layer, activation="sigmoid", magnitude=False,
+                 mag_lookup=None):
         self.backend = backend            # "jax", "sympy" or "mpmath"
         self.lookup = lookup              # MatrixSymbol -> array
+        # MatrixSymbol -> its rounding-error scale (default |value|; computed derivatives carry
+        # the absolute-value backward pass, see NumericNet.magnitude)
+        self.mag_lookup = mag_lookup
         self.dims = dims                  # {n_prev: int, n_l: int, n_next: int, N: int}
         self.layer = layer
         self.activation = activation
@@ -196,7 +206,9 @@ def evaluate(expr, ctx: _Ctx):
     e = expr
     if isinstance(e, sp.MatrixSymbol):
         v = ctx.lookup(e)
-        return _pair(ctx, v, xp.abs(v) if mag else None)
+        if not mag:
+            return v
+        return v, (ctx.mag_lookup(e) if ctx.mag_lookup is not None else xp.abs(v))
     if isinstance(e, (sp.OneMatrix, sp.ZeroMatrix)):
         v = ctx.full((ctx.dim(e.shape[0]), ctx.dim(e.shape[1])), 1 if isinstance(e, sp.OneMatrix) else 0)
         return _pair(ctx, v, v)
@@ -321,7 +333,10 @@ def _eval_index_form(fm, ctx):
             arr = ctx.lookup(M)
             if ctx.magnitude:
                 v = ctx.apply(lam, arr) if lam is not None else arr
-                m = ctx.xp.abs(v) * (ctx.xp.maximum(1.0, ctx.xp.abs(arr)) if lam is not None else 1.0)
+                if lam is not None:
+                    m = ctx.xp.abs(v) * ctx.xp.maximum(1.0, ctx.xp.abs(arr))
+                else:
+                    m = ctx.mag_lookup(M) if ctx.mag_lookup is not None else ctx.xp.abs(v)
             else:
                 v = ctx.apply(lam, arr) if lam is not None else arr
                 m = None
@@ -965,6 +980,58 @@ class NumericNet:
             return self.jac()[m - 1]
         raise ClaimError(f"unknown quantity {kind}")
 
+    def _abs_backward(self):
+        r"""The absolute-value backward pass: the rounding-error scale of every computed derivative.
+
+        Reverse mode computes $\delta^l = (W^{l+1})^\top \delta^{l+1} \odot \sigma'(z^l)$ in
+        float64; its rounding error is bounded by a small multiple of $u = 2^{-53}$ times the
+        same recursion on absolute values (Higham, *Accuracy and Stability of Numerical
+        Algorithms*, 2nd ed., section 3.1, the running error bound of a dot product):
+        $M_\Delta^L = |\delta^L|$, $M_G^l = |W^{l+1}|^\top M_\Delta^{l+1}$,
+        $M_\Delta^l = M_G^l \odot |\sigma'(z^l)|$.  Where the sum over $k$ cancels, $|\delta^l|$
+        is far below this scale, and comparing against $|\delta^l|$ alone would flag rounding as a
+        mistake (seen: 1.3e-10 relative at layer 1 of 784-100-100-100-10).
+        Returns per-layer lists ``(M_Delta, M_G)`` for layers 1..L, one column per sample."""
+        def build():
+            import jax.numpy as jnp
+            L = self.spec.L
+            mD = [None] * (L + 1)
+            mG = [None] * (L + 1)
+            mD[L] = jnp.abs(self.sum_grads()[0][L - 1])
+            mG[L] = jnp.abs(self.head()[0])
+            for m in range(L - 1, 0, -1):
+                mG[m] = jnp.abs(self.params[m][0]).T @ mD[m + 1]
+                z = self.Zs[m - 1]
+                sp_ = jnp.exp(-jnp.logaddexp(0.0, -z) - jnp.logaddexp(0.0, z))  # sigma(z) sigma(-z)
+                mD[m] = mG[m] * sp_
+            return mD, mG
+        return self._get("abs_backward", build)
+
+    def magnitude(self, kind, m, scope):
+        r"""The rounding-error scale of :meth:`value` (same shape): $|\cdot|$ for forward quantities
+        and local head derivatives, the absolute-value backward pass (:meth:`_abs_backward`) for
+        derivatives that reverse mode carries through hidden layers."""
+        L = self.spec.L
+        v = self.value(kind, m, scope)
+        import jax.numpy as jnp
+        if kind not in ("Delta", "G", "dZ", "dA", "dW", "db") or (m == L and kind in ("G", "dA")):
+            return jnp.abs(v)
+        mD, mG = self._abs_backward()
+        B = self.spec.batch
+        k = 1.0 if scope == "sample" else 1.0 / B
+        if kind in ("Delta", "dZ"):
+            return mD[m] * k
+        if kind in ("G", "dA"):
+            return mG[m] * k
+        A_prev = jnp.abs(self.As[m - 1])
+        if scope == "sample":
+            if kind == "dW":
+                return jnp.einsum("is,js->sij", mD[m], A_prev)
+            return jnp.transpose(mD[m])[..., None]
+        if kind == "dW":
+            return (mD[m] @ A_prev.T) * k
+        return jnp.sum(mD[m], axis=1, keepdims=True) * k
+
 
 _COLUMN_KINDS = ("Z", "A", "Y", "Delta", "G", "dZ", "dA")
 _PER_SAMPLE_KINDS = ("dW", "db", "JacZ")
@@ -979,24 +1046,32 @@ def _evaluate_sides(claim, nn: NumericNet, l, magnitude=True, sides=("lhs", "rhs
     exprs = [getattr(claim, side) for side in sides]
     syms = sorted(set().union(*(e.atoms(sp.MatrixSymbol) for e in exprs)), key=str)
     vals = {s: nn.value(QUANTITIES[s].kind, l + QUANTITIES[s].offset, claim.scope) for s in syms}
+    mags = {s: nn.magnitude(QUANTITIES[s].kind, l + QUANTITIES[s].offset, claim.scope)
+            for s in syms} if magnitude else {}
     B = nn.spec.batch
     if claim.scope == "mean":
-        ctx = _Ctx("jax", vals.__getitem__, _dims(nn.spec.sizes, l, B), l, magnitude=magnitude)
+        ctx = _Ctx("jax", vals.__getitem__, _dims(nn.spec.sizes, l, B), l, magnitude=magnitude,
+                   mag_lookup=mags.__getitem__)
         return tuple(evaluate(e, ctx) for e in exprs)
     # per sample: every column quantity becomes (B, n, 1), per-sample gradients are (B, ...)
     batched = {}
     for s, v in vals.items():
         k = QUANTITIES[s].kind
-        if k in _COLUMN_KINDS:
-            batched[str(s)] = jnp.transpose(v)[:, :, None]
-        elif k in _PER_SAMPLE_KINDS:
-            batched[str(s)] = v
+        for key, arr in ((str(s), v), ("|" + str(s), mags.get(s))):
+            if arr is None:
+                continue
+            if k in _COLUMN_KINDS:
+                batched[key] = jnp.transpose(arr)[:, :, None]
+            elif k in _PER_SAMPLE_KINDS:
+                batched[key] = arr
     shared = {str(s): v for s, v in vals.items() if str(s) not in batched}
+    shared.update({"|" + str(s): m for s, m in mags.items() if "|" + str(s) not in batched})
     dims = _dims(nn.spec.sizes, l, 1)
 
     def one(bvals):
         env = {**shared, **bvals}
-        ctx = _Ctx("jax", lambda q: env[str(q)], dims, l, magnitude=magnitude)
+        ctx = _Ctx("jax", lambda q: env[str(q)], dims, l, magnitude=magnitude,
+                   mag_lookup=lambda q: env["|" + str(q)])
         return tuple(evaluate(e, ctx) for e in exprs)
 
     return jax.vmap(one)(batched)
@@ -1105,6 +1180,7 @@ class LayerCheck:
     unchecked: int = 0
     referee: int = 0
     unrefereed: int = 0                             # float64 failures beyond the referee's quota
+    wrong: int = 0                                  # entries wrong (failures keeps the worst few)
     worst: float = 0.0
     shape: tuple | None = None                      # (lhs shape, rhs shape) if they differ
 
@@ -1162,12 +1238,20 @@ def _compare_layer(claim, nn: NumericNet, l, rtol=AUTODIFF_RTOL, referee_cache=N
                 out.referee += 1
             else:
                 out.unchecked += 1
+        out.wrong = len(out.failures)
         return out
-    for idx in map(tuple, bad):
-        if not finite[idx]:
-            out.unchecked += 1
-            continue
-        out.failures.append((idx, float(lv[idx]), float(rv[idx]), float(rel[idx]),
+    bad_finite = finite[tuple(bad.T)]
+    out.unchecked += int(np.count_nonzero(~bad_finite))
+    bad = bad[bad_finite]
+    out.wrong = len(bad)
+    # keep the KEEP_FAILURES worst (located, with both values, and the plain relative error
+    # |l - r| / max(|l|, |r|) a student recomputes by hand); the rest are counted
+    sel = tuple(bad.T)
+    with np.errstate(all="ignore"):
+        plain = diff[sel] / np.maximum(np.abs(lv[sel]), np.abs(rv[sel]))
+    worst_first = np.argsort(-plain, kind="stable")[:KEEP_FAILURES]
+    for idx, r_ in zip(map(tuple, bad[worst_first]), plain[worst_first]):
+        out.failures.append((idx, float(lv[idx]), float(rv[idx]), float(r_),
                              f"float64: |difference| {diff[idx]:.3e} > {rtol:.0e} x magnitude {scale[idx]:.3e} "
                              "(the rounding-error scale of both sides)"))
     return out
@@ -1211,7 +1295,7 @@ def autodiff_witness(claim, sample, *, networks=None, regimes=None) -> WitnessRe
     t0 = time.monotonic()
     networks = NUMERIC_NETWORKS if networks is None else tuple(networks)
     seed = int(getattr(sample, "seed", 0))
-    entries = unchecked = referee = unrefereed = 0
+    entries = unchecked = referee = unrefereed = wrong = 0
     worst = 0.0
     fails, shape_fails = [], []
     runs = []
@@ -1225,6 +1309,7 @@ def autodiff_witness(claim, sample, *, networks=None, regimes=None) -> WitnessRe
                 unchecked += chk.unchecked
                 referee += chk.referee
                 unrefereed += chk.unrefereed
+                wrong += chk.wrong
                 worst = max(worst, chk.worst)
                 fails += [(spec, regime, chk.layer, f) for f in chk.failures]
             runs.append({"network": spec.label, "regime": regime,
@@ -1259,7 +1344,7 @@ def autodiff_witness(claim, sample, *, networks=None, regimes=None) -> WitnessRe
         where = sorted({(s.label, r, l_) for s, r, l_, _ in fails})
         more = (f" (and {unrefereed} more that disagree in float64, beyond the referee's quota of "
                 f"{REFEREE_CONFIRM} confirmations per layer)" if unrefereed else "")
-        detail = (f"{claim.id}: {len(fails)} of {entries} entries wrong{more}; worst at {spec.label} ({regime}), "
+        detail = (f"{claim.id}: {wrong} of {entries} entries wrong{more}; worst at {spec.label} ({regime}), "
                   f"{_location(claim, l, idx)}: right-hand side {rval:.6e}, {_lhs_name(claim)} {lval:.6e} "
                   f"(rel. error {rel:.1e}); wrong at "
                   + "; ".join(f"{a} {b} l={c}" for a, b, c in where[:6]) + (" ..." if len(where) > 6 else "")
@@ -1348,10 +1433,12 @@ def taylor_test(claim, nn: NumericNet, l, h, weights=None, *, halvings=TAYLOR_HA
     r"""One Taylor test along direction ``h`` (shaped like the node) at layer ``l``.
 
     $r(\epsilon) = |J(m + \epsilon h) - J(m) - \epsilon \langle g, h\rangle|$ (for a Jacobian the
-    Frobenius norm of the vector remainder).  With ``e0=None`` the window of ``halvings + 1``
-    steps is the smallest $\epsilon = 2^{-k}$ whose remainders all stay ``TAYLOR_NOISE_FACTOR``
-    times above the rounding level $\varepsilon_{64} \sum_x |w_x C_x|$; with a number ``e0`` it
-    is $e_0, e_0/2, \dots$ (pyadjoint's ``taylor_test``: $e_0 = 0.01$, 4 halvings).
+    Frobenius norm of the vector remainder).  With ``e0=None`` the window and the decision are
+    :mod:`checkers.taylor`'s (the ``halvings + 1`` steps $\epsilon = 2^{-k}$ up to the last
+    remainder ``TAYLOR_NOISE_FACTOR`` times above the rounding level
+    $\varepsilon_{64} \sum_x |w_x C_x|$; a zero of the signed remainder inside the window is
+    allowed for); with a number ``e0`` the steps are $e_0, e_0/2, \dots$ and every order must be
+    at least ``TAYLOR_MIN_ORDER`` (pyadjoint's ``taylor_test``: $e_0 = 0.01$, 4 halvings).
     Returns ``{"orders", "eps", "remainders", "passed", "status"}``.
     """
     import jax.numpy as jnp
@@ -1395,12 +1482,13 @@ def taylor_test(claim, nn: NumericNet, l, h, weights=None, *, halvings=TAYLOR_HA
         return out[0], out[0], out[1:len(es) + 1]
 
     def rem(es):
+        """Signed remainders (scalar J) or their norms (Jacobian), and the rounding threshold."""
         vals0, J0, vals = evals(es)
         es = np.asarray(es, dtype=float)
         if vector:
             r = np.sqrt(np.sum((vals - J0[None] - es[:, None, None] * lin[None]) ** 2, axis=(1, 2)))
         else:
-            r = np.abs(vals - J0 - es * lin)
+            r = vals - J0 - es * lin
         noise = float(np.finfo(float).eps * (np.sum(np.abs(vals0)) if vector
                                              else np.sum(np.abs(vals0 * np.asarray(weights)))))
         return r, TAYLOR_NOISE_FACTOR * max(noise, np.finfo(float).tiny)
@@ -1409,43 +1497,30 @@ def taylor_test(claim, nn: NumericNet, l, h, weights=None, *, halvings=TAYLOR_HA
 
     if e0 is not None:
         es = float(e0) * 2.0 ** -np.arange(halvings + 1)
-        r, thr = rem(es)
-        if not (np.isfinite(r).all() and np.isfinite(thr)):
-            return {"orders": [], "eps": es.tolist(), "remainders": r.tolist(), "passed": None,
+        R, thr = rem(es)
+        if not (np.isfinite(R).all() and np.isfinite(thr)):
+            return {"orders": [], "eps": es.tolist(), "remainders": np.abs(R).tolist(), "passed": None,
                     "status": "nonfinite", "threshold": thr}
-    else:
-        grid = _GRID
-        rg, thr = rem(grid)
-        finite = np.isfinite(rg)
-        if not np.isfinite(thr) or not finite.any():
-            return {"orders": [], "eps": [], "remainders": [], "passed": None, "status": "nonfinite",
-                    "threshold": thr}
-        # large steps may leave the domain (e.g. a^L outside (0, 1)): start at the first finite one
-        first = int(np.argmax(finite))
-        above = (rg >= thr) & finite
-        if not above[first]:
-            return {"orders": [], "eps": [], "remainders": rg[first:first + 1].tolist(), "passed": True,
-                    "status": "linear", "threshold": thr}
-        # the run of steps above the threshold from there; its last halvings + 1 steps
-        run = first + (int(np.argmin(above[first:])) if not above[first:].all() else len(grid) - first)
-        lo = max(first, run - (halvings + 1))
-        es, r = grid[lo:run], rg[lo:run]
-    with np.errstate(all="ignore"):
-        orders = np.log2(r[:-1] / r[1:])
-    good = orders >= TAYLOR_MIN_ORDER
-    # the halvings at the small-e end that shrink like e^2 (a first-order term shows there)
-    suffix = int(np.argmin(good[::-1])) if not good.all() else len(good)
-    if e0 is not None:
-        ok = bool(len(orders) >= 1 and good.all())
-        status = "pass" if ok else "fail"
-    elif len(orders) == 0 or not good[-1]:
-        ok, status = False, "fail"
-    elif suffix >= halvings:
-        ok, status = True, "pass"
-    else:  # quadratic at the small end, but over fewer halvings than required
-        ok, status = True, "short"
-    return {"orders": orders.tolist(), "eps": np.asarray(es).tolist(), "remainders": np.asarray(r).tolist(),
-            "passed": ok, "status": status, "threshold": thr, "quadratic_halvings": suffix}
+        r = np.abs(R)
+        with np.errstate(all="ignore"):
+            orders = np.log2(r[:-1] / r[1:])
+        ok = bool(len(orders) >= 1 and np.all(orders >= TAYLOR_MIN_ORDER))
+        return {"orders": orders.tolist(), "eps": es.tolist(), "remainders": r.tolist(), "passed": ok,
+                "status": "pass" if ok else "fail", "threshold": thr,
+                "quadratic_halvings": len(orders) if ok else 0}
+    Rg, thr = rem(_GRID)
+    win = _taylor.window(np.abs(Rg), thr, halvings)
+    if win == "nonfinite":
+        return {"orders": [], "eps": [], "remainders": [], "passed": None, "status": "nonfinite",
+                "threshold": thr}
+    if win == "linear":
+        first = int(np.argmax(np.isfinite(Rg)))
+        return {"orders": [], "eps": [], "remainders": np.abs(Rg[first:first + 1]).tolist(), "passed": True,
+                "status": "linear", "threshold": thr}
+    lo, hi = win
+    es, R = _GRID[lo:hi], Rg[lo:hi]
+    out = _taylor.judge(R, thr, halvings, signed=not vector)
+    return {**out, "eps": np.asarray(es).tolist(), "remainders": np.abs(R).tolist(), "threshold": thr}
 
 
 def _random_direction(m, rng):

@@ -19,3 +19,9 @@ def verified(claim_id: str):
 @pytest.fixture
 def result_of():
     return verified
+
+
+def assert_verdict(res, expected: str) -> None:
+    """The pinned verdict of a catalog claim (worked out by hand), and no witness erred."""
+    assert res.verdict == expected, str(res)
+    assert all(w.status != "ERROR" for w in res.witnesses), str(res)

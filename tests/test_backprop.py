@@ -11,6 +11,7 @@ import sympy as sp
 
 import checkers  # noqa: F401  (x64, registers the network kind)
 import derivations
+from conftest import assert_verdict
 from derivations import backprop
 from derivations._functions import sigmoid
 
@@ -77,8 +78,7 @@ def test_backprop_is_in_the_catalog_in_document_order():
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
 def test_verdict_is_pinned(claim, result_of):
-    res = result_of(claim.id)
-    assert res.verdict == expected(claim.id), str(res)
+    assert_verdict(result_of(claim.id), expected(claim.id))
 
 
 @pytest.mark.parametrize("claim", NETWORK, ids=lambda c: c.id)

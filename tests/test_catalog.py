@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 
 import derivations
+from conftest import assert_verdict
 
 # Experiment claims (a stated computation, never PROVED) are pinned in tests/test_experiments.py;
 # network, symbolic-K and family claims in their own test modules (tests/test_<family>.py).
@@ -40,8 +41,7 @@ def expected(claim_id):
 
 @pytest.mark.parametrize("claim", CATALOG, ids=lambda c: c.id)
 def test_verdict_is_pinned(claim, result_of):
-    res = result_of(claim.id)
-    assert res.verdict == expected(claim.id), str(res)
+    assert_verdict(result_of(claim.id), expected(claim.id))
 
 
 @pytest.mark.parametrize("claim", CATALOG, ids=lambda c: c.id)

@@ -39,8 +39,9 @@ def test_report_writes_markdown_and_json(tmp_path):
     assert {"status", "worst_error", "tolerance", "points"} <= set(w)
 
 
-@pytest.mark.parametrize("args", [["report", "--only", "no.such"], ["nope"], ["report", "--points", "0"]],
-                         ids=["unknown-prefix", "unknown-command", "zero-points"])
+@pytest.mark.parametrize("args", [["report", "--only", "no.such"], ["nope"], ["report", "--points", "0"],
+                                  ["report", "--jobs", "0"]],
+                         ids=["unknown-prefix", "unknown-command", "zero-points", "zero-jobs"])
 def test_usage_errors_exit_2(args, tmp_path):
     out = run(*args, *(["--out", str(tmp_path)] if args[0] == "report" else []))
     assert out.returncode == 2, out.stdout + out.stderr

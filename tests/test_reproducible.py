@@ -86,7 +86,8 @@ def test_committed_reports_are_current(tmp_path, monkeypatch, result_of):
 
     The CLI runs for real; only `verify` is served from the session's cache of the same calls
     (`checkers.verify(claim)` at the default seed and points) so the catalog is checked once per
-    test session.
+    test session.  ``--jobs 1`` keeps the checking in this process, where the cache is (worker
+    processes give the same report: tests/test_report_jobs.py).
     """
     real = checkers.engine.verify
 
@@ -98,7 +99,7 @@ def test_committed_reports_are_current(tmp_path, monkeypatch, result_of):
     monkeypatch.setattr(checkers.engine, "verify", cached)
     from checkers.cli import main
 
-    assert main(["report", "--out", str(tmp_path)]) == 0
+    assert main(["report", "--out", str(tmp_path), "--jobs", "1"]) == 0
     problems = compare_folders(COMMITTED, tmp_path)
     assert not problems, STALE + "\n\n".join(problems)
 
