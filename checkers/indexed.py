@@ -1708,7 +1708,10 @@ def _result(witness, method, tol, outcomes, t0):
         detail = f"counterexample confirmed in high precision ({ce}); {per}"
     else:
         detail = per
-    return WitnessResult(witness=witness, status=FAIL if ce is not None else PASS, method=method,
+    decided = sum(o.points - o.unchecked for o in outcomes)   # in float64 or by the referee
+    # no point decided at any size (all beyond float64 and the referee): no evidence, not a pass
+    status = FAIL if ce is not None else (PASS if decided > 0 or total == 0 else UNDECIDED)
+    return WitnessResult(witness=witness, status=status, method=method,
                          worst_error=max((o.worst for o in outcomes), default=0.0), tolerance=tol,
                          points=total, float64_points=sum(o.float64 for o in outcomes),
                          escalated=sum(o.escalated for o in outcomes), detail=detail, counterexample=ce,

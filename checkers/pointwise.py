@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from .highprec import MAX_DPS, compare_at, fmt, mp_diff, required_dps
-from .results import FAIL, PASS, Counterexample, WitnessResult
+from .results import FAIL, PASS, UNDECIDED, Counterexample, WitnessResult
 
 __all__ = ["decide", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS"]
 
@@ -123,7 +123,9 @@ def decide(*, witness, method, claim, sample, claimed, reference, rtol, extra_to
                 ce.labels = labels
             break
     left = max(len(undecided) - escalated - over_time, 0) if ce is None else 0
-    status = FAIL if ce is not None else PASS
+    decided = int(point_ok.sum()) + escalated - len(beyond)
+    # no point decided (every one beyond float64 and the referee's reach): no evidence, not a pass
+    status = FAIL if ce is not None else (PASS if decided > 0 or len(sample) == 0 else UNDECIDED)
     if ce is not None:
         detail = f"counterexample confirmed in high precision ({ce})"
     else:

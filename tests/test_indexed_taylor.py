@@ -20,17 +20,6 @@ from checkers.indexed import _Seed
 SEED = checkers.DEFAULT_SEED
 GRADIENT_CLAIMS = [c for c in derivations.catalog() if c.kind == "indexed_gradient"]
 REFUTED = {"miranda.chain_rule_as_written", "miranda.dl_dp_as_written", "miranda.dl_df_as_written"}
-# claims with several bases (W, b, inputs) pay a jit compilation per size in jax.grad (~1-2 s each)
-MULTI_BASE = {c.id for c in GRADIENT_CLAIMS if len(c.shapes) > 1}
-# one of them in the default run; the rest under -m slow
-DEFAULT_MULTI = {"softmax_nll.grad_b_example"}
-
-
-def _param(c):
-    slow = c.id in MULTI_BASE and c.id not in DEFAULT_MULTI
-    return pytest.param(c, id=c.id, marks=[pytest.mark.slow] if slow else [])
-
-
 def _witness(claim, **kw):
     return T.taylor_witness(claim, _Seed(SEED), **kw)
 
@@ -40,9 +29,10 @@ def test_registered_for_indexed_gradient_claims():
         "autodiff", "finite differences", "taylor remainder"]
 
 
-@pytest.mark.parametrize("claim", [_param(c) for c in GRADIENT_CLAIMS])
-def test_catalog_claim(claim):
-    w = _witness(claim)
+@pytest.mark.parametrize("claim", GRADIENT_CLAIMS, ids=lambda c: c.id)
+def test_catalog_claim(claim, result_of):
+    """The witness inside the catalog's own verification (default seed, cached per session)."""
+    w = result_of(claim.id).witness("taylor remainder")
     if claim.id in REFUTED:
         assert w.status == "FAIL" and w.counterexample is not None, w.detail
         assert "direction" in w.counterexample.point
@@ -148,8 +138,8 @@ def test_reproducible_for_a_seed():
     assert strip(a) == strip(b)
 
 
-def test_refuted_catalog_claims_stay_refuted_not_disputed():
+def test_refuted_catalog_claims_stay_refuted_not_disputed(result_of):
     for cid in sorted(REFUTED):
-        res = checkers.verify(derivations.get(cid))
+        res = result_of(cid)
         assert res.verdict == "REFUTED", str(res)
         assert res.witness("taylor remainder").status == "FAIL"

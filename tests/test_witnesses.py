@@ -125,3 +125,20 @@ def test_time_bound_gives_undecided_not_a_hang():
     res = symbolic_witness(claim, seconds=0.05)
     assert res.status in ("UNDECIDED", "DISPROVED")
     assert res.seconds < 5
+
+
+def test_a_witness_that_decides_no_point_is_undecided_not_a_pass():
+    """Every point beyond float64 and the referee (exp of an argument over 1e6): no evidence.
+    A wrong claim there must not come out VERIFIED (before: PASS with every point unchecked)."""
+    import sympy as sp
+
+    from derivations._claim import closed_interval
+    from derivations.build import gradient_claim
+
+    z = sp.Symbol("z", real=True)
+    wrong = gradient_claim("t.beyond_reach", cost=sp.exp(z), wrt=z, claimed=2 * sp.exp(z),
+                           domain={z: closed_interval(1e7, 1e8)})
+    res = checkers.verify(wrong, symbolic=False)
+    assert res.verdict == "UNDECIDED", str(res)
+    ad = res.witness("autodiff")
+    assert ad.status == "UNDECIDED" and ad.extra["unchecked"] == ad.points > 0, ad.detail
