@@ -23,6 +23,11 @@ import pytest
 from benchmarks import functions as F
 from benchmarks import run
 
+# The harness's quick run (JAX, torch and gradproof at the smallest sizes) takes about 35 s: a
+# benchmark, run with the benchmarks (`pytest -m slow tests/test_benchmarks_smoke.py`), not in the
+# default run that must stay under 5 minutes on 2 cores.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
