@@ -1376,13 +1376,13 @@ class _Referee:
         """
         memo = _memo_for(self.claim)
         keys = [self._row_key(int(i), dps) for i in np.atleast_1d(rows)]
-        missing = [int(i) for i, k in zip(np.atleast_1d(rows), keys) if k not in memo]
+        missing = [(int(i), k) for i, k in zip(np.atleast_1d(rows), keys) if k not in memo]
         if missing:
-            c, t = self._values(missing, dps)
+            c, t = self._values([i for i, _ in missing], dps)
             if c is None:
                 return None, None
-            for r, i in enumerate(missing):
-                memo[self._row_key(i, dps)] = (c[r], t[r])
+            for r, (_, k) in enumerate(missing):
+                memo[k] = (c[r], t[r])
         return (np.stack([memo[k][0] for k in keys]), np.stack([memo[k][1] for k in keys]))
 
     def _values(self, rows, dps):
