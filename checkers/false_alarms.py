@@ -26,7 +26,8 @@ Command::
     python -m checkers.false_alarms --seeds 200 --points 256 [--only PREFIX ...] [--out FILE.md]
         [--kinds KIND ...] [--skip-kinds KIND ...]
 
-(network claims and any-K index claims cost seconds per seed: ``--kinds`` splits the run).
+(network claims and any-K index claims cost seconds per seed: ``--kinds`` splits the run;
+``--seed-major --jobs N`` shares the seeds among N worker processes, with the same result).
 
 exits 1 if any false alarm was seen.
 """
@@ -48,7 +49,7 @@ from .results import DISPROVED, ERROR, FAIL, HOLDS, NOT_APPLICABLE, PASS, Witnes
 from .sampling import sample
 from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
 
-__all__ = ["ClaimRecord", "check_claim", "run", "run_seed_major", "summarize", "render", "main", "SEED_INDEPENDENT"]
+__all__ = ["ClaimRecord", "check_claim", "run", "run_seed_major", "run_seed_major_jobs", "summarize", "render", "main", "SEED_INDEPENDENT"]
 
 SEED_INDEPENDENT = ("experiment", "value")
 """Kinds whose witnesses use no sampled point (a fixed computation, a quoted number): checked at
@@ -182,6 +183,80 @@ def run_seed_major(claims, seeds, *, points: int = 256, after_seed=None) -> list
     return records
 
 
+def _merge(total: ClaimRecord, part: ClaimRecord) -> None:
+    """Add ``part`` (the same claim at later seeds) into ``total``, as if ``_check_seed`` had
+    written both into one record in seed order."""
+    if part.excluded and not total.excluded:   # an experiment false as written (first seed)
+        total.excluded, total.alarms, total.verdicts, total.seeds = part.excluded, [], Counter(), 0
+    if total.excluded:
+        return
+    total.seeds += part.seeds
+    total.verdicts.update(part.verdicts)
+    total.alarms += part.alarms
+    for name in ("points", "escalated", "unchecked", "not_applicable"):
+        getattr(total, name).update(getattr(part, name))
+    for lab, w in part.worst.items():
+        cur = total.worst.get(lab)
+        if cur is None or w.error > cur.error:
+            total.worst[lab] = w
+    total.seconds += part.seconds
+
+
+# -- seeds in worker processes (``--jobs N``) -------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_seed_worker(ids, points: int) -> None:
+    """Worker start-up: the claims and their symbolic results (once per worker)."""
+    import checkers  # noqa: F401  (x64 on; registers the network and indexed kinds)
+
+    claims = [derivations.get(i) for i in ids]
+    _WORKER["claims"] = [(c, *_start(c)) for c in claims]
+    _WORKER["points"] = points
+
+
+def _seed_task(s: int, first: bool) -> tuple:
+    """Every claim at seed ``s`` in this worker: one fresh record per claim (merged by the parent)."""
+    out = []
+    for c, rec0, sym in _WORKER["claims"]:
+        rec = ClaimRecord(c.id, c.kind, excluded=rec0.excluded, seed_independent=rec0.seed_independent)
+        if not rec.excluded and (first or not rec.seed_independent):
+            _check_seed(c, rec, sym, s, _WORKER["points"])
+        out.append(rec)
+    return s, out
+
+
+def run_seed_major_jobs(claims, seeds, *, points: int = 256, jobs: int = 2, after_seed=None) -> list:
+    """:func:`run_seed_major` with the seeds shared among ``jobs`` spawned worker processes.
+
+    Each task is one seed (every claim); the parent merges the per-seed records strictly in seed
+    order (a seed finished early waits for the ones before it), so the records, the alarms'
+    order and the worst-error locations are those of the one-process run, and ``after_seed``
+    sees a contiguous prefix of ``seeds``.  Catalog claims only (workers look them up by id)."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    seeds = list(seeds)
+    records = [_start(c)[0] for c in claims]
+    ctx = multiprocessing.get_context("spawn")   # JAX is not fork-safe
+    done, waiting, nxt = [], {}, 0
+    with cf.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init_seed_worker,
+                                initargs=([c.id for c in claims], points)) as pool:
+        futures = [pool.submit(_seed_task, s, k == 0) for k, s in enumerate(seeds)]
+        for fut in cf.as_completed(futures):
+            s, parts = fut.result()
+            waiting[s] = parts
+            while nxt < len(seeds) and seeds[nxt] in waiting:
+                for total, part in zip(records, waiting.pop(seeds[nxt])):
+                    _merge(total, part)
+                done.append(seeds[nxt])
+                nxt += 1
+                if after_seed is not None:
+                    after_seed(list(done), records)
+    return records
+
+
 def _rtol_from(text: str) -> float | None:
     """The relative (or, for sequences, absolute) tolerance named in a witness's tolerance text."""
     for pat in (r"rel\. ([0-9.]+e[+-]?[0-9]+)", r"< ([0-9.]+e[+-]?[0-9]+)", r"within rel\. ([0-9.]+e[+-]?[0-9]+)"):
@@ -272,12 +347,17 @@ def main(argv=None) -> int:
     p.add_argument("--kinds", nargs="*", default=None, help="only claims of these kinds")
     p.add_argument("--skip-kinds", nargs="*", default=None, help="leave out claims of these kinds")
     p.add_argument("--out", default=None, help="also write the Markdown result here")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="with --seed-major: share the seeds among this many worker processes "
+                        "(same result as one process)")
     p.add_argument("--seed-major", action="store_true",
                    help="every claim at seed 1, then every claim at seed 2, ...; the result so far "
                         "is written after each seed (for long runs that may be stopped)")
     args = p.parse_args(argv)
-    if args.seeds < 1 or args.points < 1:
-        p.error("--seeds and --points must be at least 1")
+    if args.seeds < 1 or args.points < 1 or args.jobs < 1:
+        p.error("--seeds, --points and --jobs must be at least 1")
+    if args.jobs > 1 and not args.seed_major:
+        p.error("--jobs needs --seed-major (the seeds are what the workers share)")
     claims = derivations.catalog()
     if args.only:
         claims = [c for c in claims if any(c.id.startswith(o) for o in args.only)]
@@ -304,7 +384,7 @@ def main(argv=None) -> int:
         " --only " + " ".join(args.only) if args.only else "") + (
         " --kinds " + " ".join(args.kinds) if args.kinds else "") + (
         " --skip-kinds " + " ".join(args.skip_kinds) if args.skip_kinds else "") + (
-        " --seed-major" if args.seed_major else "")
+        " --seed-major" if args.seed_major else "") + (f" --jobs {args.jobs}" if args.jobs > 1 else "")
 
     def write(text):
         if args.out:
@@ -321,7 +401,11 @@ def main(argv=None) -> int:
                          command=cmd + (f" (stopped after {len(done)} of {args.seeds} seeds)"
                                         if len(done) < len(seeds) else "")))
 
-        records = run_seed_major(claims, seeds, points=args.points, after_seed=after_seed)
+        if args.jobs > 1:
+            records = run_seed_major_jobs(claims, seeds, points=args.points, jobs=args.jobs,
+                                          after_seed=after_seed)
+        else:
+            records = run_seed_major(claims, seeds, points=args.points, after_seed=after_seed)
     else:
         records = run(claims, seeds, points=args.points, progress=progress)
     text = render(records, seeds=seeds, points=args.points, seconds=time.monotonic() - t0, command=cmd)

@@ -87,3 +87,19 @@ def test_seed_major_order_gives_the_same_records_as_claim_major():
                (b.claim_id, b.seeds, dict(b.verdicts), dict(b.points), b.excluded, b.alarms)
         assert {k: w.error for k, w in a.worst.items()} == {k: w.error for k, w in b.worst.items()}
     assert by_seed[0].seeds == 2 and by_seed[2].excluded and by_seed[2].seeds == 0
+
+
+def test_seeds_in_worker_processes_give_the_same_records_as_one_process():
+    """``--seed-major --jobs 2``: seeds shared among two spawned workers, merged in seed order."""
+    claims = [derivations.get("mse_sigmoid.grad_w"), derivations.get("bce_sigmoid.dataset_cost_formula")]
+    done = []
+    par = FA.run_seed_major_jobs(claims, [3, 4, 5], points=16, jobs=2,
+                                 after_seed=lambda d, recs: done.append(list(d)))
+    one = FA.run_seed_major(claims, [3, 4, 5], points=16)
+    assert done == [[3], [3, 4], [3, 4, 5]]
+    for a, b in zip(par, one):
+        assert (a.claim_id, a.seeds, dict(a.verdicts), dict(a.points), dict(a.escalated), a.excluded, a.alarms) == \
+               (b.claim_id, b.seeds, dict(b.verdicts), dict(b.points), dict(b.escalated), b.excluded, b.alarms)
+        assert {k: (w.error, w.where) for k, w in a.worst.items()} == \
+               {k: (w.error, w.where) for k, w in b.worst.items()}
+    assert par[0].seeds == 3 and par[1].excluded and par[1].seeds == 0
