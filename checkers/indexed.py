@@ -78,6 +78,7 @@ another index (a distinct pair never coincides).
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import math
 import operator
@@ -1740,7 +1741,48 @@ def _size_text(o):
     return ", ".join(parts)
 
 
+# jax.grad rows of the claim being checked, by point set: see _autodiff_arrays.
+_GRADS = {"claim": None, "rows": {}}
+
+
+def _points_key(pts, out) -> str:
+    """A digest of everything the gradient rows depend on: the sizes, every sampled array
+    (bases, labels, indices, parameters: shapes, dtypes and bytes) and the out grid."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(sorted((str(k), int(v)) for k, v in pts.sizes.items())).encode())
+    for group in (pts.bases, pts.labels, pts.indices, pts.params):
+        h.update(b"|")
+        for k in sorted(group, key=str):
+            a = np.ascontiguousarray(group[k])
+            h.update(f"{k}:{a.dtype.str}:{a.shape}".encode())
+            h.update(a.tobytes())
+    for ix, vals in out:
+        h.update(f"{ix}:".encode())
+        h.update(np.ascontiguousarray(vals, dtype=np.int64).tobytes())
+    return h.hexdigest()
+
+
 def _autodiff_arrays(claim, pts, out):
+    r"""``jax.grad`` of $\sum_n \mathrm{cost}_n$ over the whole base, gathered at the entries the
+    claim speaks about, and the claimed derivative there: two float64 arrays (n, *out grid).
+
+    Memoized for the claim being checked (the same object; a new claim starts an empty memo) by
+    a digest of the point set (:func:`_points_key`): the autodiff witness and the Taylor
+    witness's set-up (:func:`checkers.indexed_taylor.taylor_setup`) ask for the same rows.  The
+    arrays are returned read-only."""
+    if _GRADS["claim"] is not claim:
+        _GRADS["claim"], _GRADS["rows"] = claim, {}
+    key = _points_key(pts, out)
+    hit = _GRADS["rows"].get(key)
+    if hit is None:
+        hit = _autodiff_arrays_raw(claim, pts, out)
+        for a in hit:
+            a.setflags(write=False)
+        _GRADS["rows"][key] = hit
+    return hit
+
+
+def _autodiff_arrays_raw(claim, pts, out):
     import jax
     import jax.numpy as jnp
 

@@ -1,19 +1,58 @@
-"""Shared fixtures: one verification per catalog claim per test session (it is deterministic)."""
+"""Shared fixtures: one verification per catalog claim per test session (it is deterministic).
+
+The suite runs in pytest-xdist workers (``-n auto`` in pyproject.toml).  Each catalog claim is
+still checked once per session, not once per worker: a worker that needs a claim's result
+takes that claim's file lock in the session's shared temporary folder, and either reads the
+result another worker stored there or computes and stores it (the pattern of pytest-xdist's
+documentation, "making session-scoped fixtures execute only once").  The stored result is the
+one :func:`checkers.verify` returned, pickled without its claim (put back from the catalog), as
+``gradproof report --jobs N`` sends results between processes.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import pathlib
+import pickle
 
 import pytest
+from filelock import FileLock
 
 import checkers  # noqa: F401  (x64 on before any array)
 import derivations
+
+_SHARED: list = []  # the session's shared folder of results, under xdist (set below)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_results(tmp_path_factory):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "verified"
+        folder.mkdir(exist_ok=True)
+        _SHARED[:] = [folder]
+    yield
+    _SHARED.clear()
 
 
 @functools.lru_cache(maxsize=None)
 def verified(claim_id: str):
     """The catalog claim's result at the default seed, computed once per session."""
-    return checkers.verify(derivations.get(claim_id))
+    claim = derivations.get(claim_id)
+    if not _SHARED:
+        return checkers.verify(claim)
+    path = pathlib.Path(_SHARED[0]) / f"{claim_id}.pickle"
+    with FileLock(str(path) + ".lock"):
+        if path.is_file():
+            res = pickle.loads(path.read_bytes())
+            res.claim = claim
+            return res
+        res = checkers.verify(claim)
+        res.claim = claim_id
+        data = pickle.dumps(res)
+        res.claim = claim
+        path.write_bytes(data)
+        return res
 
 
 @pytest.fixture

@@ -24,24 +24,15 @@ from checkers import mutation as M
 from checkers._timeout import SymbolicTimeout, time_limit
 from checkers.symbolic import simple_points, symbolic_witness
 
+# one pytest-xdist worker runs this whole file (``--dist loadgroup``): the mutants' runs are
+# cached per process, and the kill-rate test reuses every one of them
+pytestmark = pytest.mark.xdist_group("mutations")
+
 MUTANTS = [m for m in M.mutants() if m not in M.orphans()]
 BY_ID = {m.id: m for m in MUTANTS}
 TEST_POINTS = 128
 TEST_SYMBOLIC_SECONDS = 0.5
-# Network and indexed (any-K) mutants take 2-45 s each (explicit SymPy networks, jax.grad at
-# 784-100-10, K = 1000 classes): in the default run only the mistakes issue 6 names for them
-# (a transposed matrix in BP4, a missing elementwise product in BP2, a dropped Kronecker delta,
-# a claim wrong only at ties); all of them under -m slow and in the published table.
-DEFAULT_EXPENSIVE = {"backprop.bp4_matrix.mut_transposed", "backprop.bp2_matrix.mut_missing_hadamard",
-                     "softmax.jacobian.mut_drop_delta", "softmax.jacobian.mut_tie_only"}
-EXPENSIVE_KINDS = {"network", "indexed_gradient", "indexed_equality", "indexed_inequality"}
-
-
-def _slow(m) -> bool:
-    return m.right().kind in EXPENSIVE_KINDS and m.id not in DEFAULT_EXPENSIVE
-
-
-PARAMS = [pytest.param(m, id=m.id, marks=[pytest.mark.slow] if _slow(m) else []) for m in MUTANTS]
+PARAMS = [pytest.param(m, id=m.id) for m in MUTANTS]
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,14 +48,8 @@ def test_mutant_is_refuted(mutant):
     assert run.result.counterexample is not None
 
 
-def test_kill_rate_is_100_percent_in_the_default_run():
-    runs = [combined(m.id) for m in MUTANTS if not _slow(m)]
-    survivors = [r.mutant.id for r in runs if not r.killed]
-    assert not survivors, f"{len(survivors)}/{len(runs)} mutants survived: {survivors}"
-
-
-@pytest.mark.slow
 def test_kill_rate_is_100_percent_with_every_mutant():
+    """All of them, in the default run (the network and any-K ones too: 2-12 s each)."""
     runs = [combined(m.id) for m in MUTANTS]
     survivors = [r.mutant.id for r in runs if not r.killed]
     assert not survivors, f"{len(survivors)}/{len(runs)} mutants survived: {survivors}"

@@ -6,7 +6,7 @@ also prints the worst relative error per witness and its margin below the tolera
 
     python -m checkers.false_alarms --seeds 200 --points 64 --skip-kinds network indexed_gradient
     python -m checkers.false_alarms --seeds 200 --points 32 --kinds network --seed-major
-    python -m checkers.false_alarms --seeds 200 --points 32 --kinds indexed_gradient --seed-major
+    python -m checkers.false_alarms --seeds 200 --points 32 --kinds indexed_gradient --seed-major --jobs 2
 
 Network claims (jax.grad of 784-100-10 and 784-100-100-100-10 networks, batch 64, in two or
 three regimes per seed, plus the Taylor remainder tests) and any-K index gradients (K up to

@@ -92,3 +92,20 @@ def test_jax_cache_folder(monkeypatch, tmp_path, env, expect):
         monkeypatch.setenv(k, v)
     got = cli.jax_cache_dir()
     assert got == (expect.replace("HOME", str(tmp_path)) if expect else None)
+
+
+def test_gradient_rows_memo_keys_on_the_points_not_on_the_call():
+    """The autodiff witness and the Taylor set-up share jax.grad rows only for the same points."""
+    claim = d.get("softmax_nll.grad_z")
+    sz = claim.size_instances[0]
+    out = ci._out_arrays(claim, sz)
+    a = ci.sample_points(claim, sz, 8, seed=3)
+    first = ci._autodiff_arrays(claim, a, out)
+    again = ci._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=3), out)
+    assert again is first and not first[0].flags.writeable
+    raw = ci._autodiff_arrays_raw(claim, a, out)
+    assert all(np.array_equal(m, r, equal_nan=True) for m, r in zip(first, raw))
+    other = ci._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=4), out)
+    assert not np.array_equal(other[0], first[0])
+    sub = ci._autodiff_arrays(claim, a.take([1, 2]), out)   # same seed and sizes, other rows
+    assert sub[0].shape[0] == 2 and np.array_equal(sub[0], first[0][[1, 2]], equal_nan=True)
