@@ -165,28 +165,27 @@ def run(claims, seeds, *, points: int = 256, progress=None) -> list:
     return out
 
 
-def run_seed_major(claims, seeds, *, points: int = 256, after_seed=None) -> list:
-    """Seed by seed, every claim: after each seed every claim has been checked at the same seeds,
-    so a run stopped early (``after_seed(done_seeds, records)`` writes the result so far) is a
-    complete result for fewer seeds.  For the expensive kinds (networks: seconds per seed)."""
-    started = [_start(c) for c in claims]
-    records = [r for r, _ in started]
-    done = []
-    for k, s in enumerate(seeds):
-        for c, (rec, sym) in zip(claims, started):
-            if rec.excluded or (rec.seed_independent and k > 0):
-                continue
+def _at_seed(started, s: int, first: bool, points: int) -> list:
+    """Every claim of ``started`` ([(claim, record, symbolic result)] from :func:`_start`) at seed
+    ``s``: one fresh record per claim, for :func:`_merge` into the totals.  Claims false as
+    written are skipped, seed-independent ones are checked at the first seed only (which also
+    carries the symbolic witness's time)."""
+    out = []
+    for c, rec0, sym in started:
+        rec = ClaimRecord(c.id, c.kind, excluded=rec0.excluded, seed_independent=rec0.seed_independent,
+                          seconds=rec0.seconds if first else 0.0)
+        if not rec.excluded and (first or not rec.seed_independent):
             _check_seed(c, rec, sym, s, points)
-        done.append(s)
-        if after_seed is not None:
-            after_seed(list(done), records)
-    return records
+        out.append(rec)
+    return out
 
 
 def _merge(total: ClaimRecord, part: ClaimRecord) -> None:
-    """Add ``part`` (the same claim at later seeds) into ``total``, as if ``_check_seed`` had
+    """Add ``part`` (the same claim at a later seed) into ``total``, as if ``_check_seed`` had
     written both into one record in seed order."""
-    if part.excluded and not total.excluded:   # an experiment false as written (first seed)
+    total.seed_independent = part.seed_independent
+    total.seconds += part.seconds
+    if part.excluded and not total.excluded:   # false as written (symbolic, or both runs)
         total.excluded, total.alarms, total.verdicts, total.seeds = part.excluded, [], Counter(), 0
     if total.excluded:
         return
@@ -199,7 +198,27 @@ def _merge(total: ClaimRecord, part: ClaimRecord) -> None:
         cur = total.worst.get(lab)
         if cur is None or w.error > cur.error:
             total.worst[lab] = w
-    total.seconds += part.seconds
+
+
+def _merge_seed(records, parts, done, s, after_seed) -> None:
+    """Merge seed ``s``'s records into the totals, mark it done, report (``after_seed``)."""
+    for total, part in zip(records, parts):
+        _merge(total, part)
+    done.append(s)
+    if after_seed is not None:
+        after_seed(list(done), records)
+
+
+def run_seed_major(claims, seeds, *, points: int = 256, after_seed=None) -> list:
+    """Seed by seed, every claim: after each seed every claim has been checked at the same seeds,
+    so a run stopped early (``after_seed(done_seeds, records)`` writes the result so far) is a
+    complete result for fewer seeds.  For the expensive kinds (networks: seconds per seed)."""
+    started = [(c, *_start(c)) for c in claims]
+    records = [ClaimRecord(c.id, c.kind) for c in claims]
+    done: list = []
+    for k, s in enumerate(seeds):
+        _merge_seed(records, _at_seed(started, s, k == 0, points), done, s, after_seed)
+    return records
 
 
 # -- seeds in worker processes (``--jobs N``) -------------------------------------------------
@@ -211,20 +230,13 @@ def _init_seed_worker(ids, points: int) -> None:
     """Worker start-up: the claims and their symbolic results (once per worker)."""
     import checkers  # noqa: F401  (x64 on; registers the network and indexed kinds)
 
-    claims = [derivations.get(i) for i in ids]
-    _WORKER["claims"] = [(c, *_start(c)) for c in claims]
+    _WORKER["started"] = [(c, *_start(c)) for c in (derivations.get(i) for i in ids)]
     _WORKER["points"] = points
 
 
 def _seed_task(s: int, first: bool) -> tuple:
-    """Every claim at seed ``s`` in this worker: one fresh record per claim (merged by the parent)."""
-    out = []
-    for c, rec0, sym in _WORKER["claims"]:
-        rec = ClaimRecord(c.id, c.kind, excluded=rec0.excluded, seed_independent=rec0.seed_independent)
-        if not rec.excluded and (first or not rec.seed_independent):
-            _check_seed(c, rec, sym, s, _WORKER["points"])
-        out.append(rec)
-    return s, out
+    """Every claim at seed ``s`` in this worker (:func:`_at_seed`)."""
+    return s, _at_seed(_WORKER["started"], s, first, _WORKER["points"])
 
 
 def run_seed_major_jobs(claims, seeds, *, points: int = 256, jobs: int = 2, after_seed=None) -> list:
@@ -238,22 +250,19 @@ def run_seed_major_jobs(claims, seeds, *, points: int = 256, jobs: int = 2, afte
     import multiprocessing
 
     seeds = list(seeds)
-    records = [_start(c)[0] for c in claims]
+    records = [ClaimRecord(c.id, c.kind) for c in claims]   # the workers run the symbolic witness
     ctx = multiprocessing.get_context("spawn")   # JAX is not fork-safe
-    done, waiting, nxt = [], {}, 0
+    done: list = []
+    waiting = {}
     with cf.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx, initializer=_init_seed_worker,
                                 initargs=([c.id for c in claims], points)) as pool:
         futures = [pool.submit(_seed_task, s, k == 0) for k, s in enumerate(seeds)]
         for fut in cf.as_completed(futures):
             s, parts = fut.result()
             waiting[s] = parts
-            while nxt < len(seeds) and seeds[nxt] in waiting:
-                for total, part in zip(records, waiting.pop(seeds[nxt])):
-                    _merge(total, part)
-                done.append(seeds[nxt])
-                nxt += 1
-                if after_seed is not None:
-                    after_seed(list(done), records)
+            while len(done) < len(seeds) and seeds[len(done)] in waiting:
+                nxt = seeds[len(done)]
+                _merge_seed(records, waiting.pop(nxt), done, nxt, after_seed)
     return records
 
 

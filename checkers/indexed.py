@@ -1331,11 +1331,12 @@ def _dps_for(pts, i) -> int | None:
 _MEMO = {"claim": None, "rows": {}}
 
 
-def _memo_for(claim) -> dict:
-    """The referee memo of ``claim`` (the same object); a new claim starts an empty one."""
-    if _MEMO["claim"] is not claim:
-        _MEMO["claim"], _MEMO["rows"] = claim, {}
-    return _MEMO["rows"]
+def _memo_for(claim, store=_MEMO) -> dict:
+    """The memo ``store`` (default: the referee's) of ``claim`` (the same object); a new claim
+    starts an empty one."""
+    if store["claim"] is not claim:
+        store["claim"], store["rows"] = claim, {}
+    return store["rows"]
 
 
 class _Referee:
@@ -1770,15 +1771,14 @@ def _autodiff_arrays(claim, pts, out):
     a digest of the point set (:func:`_points_key`): the autodiff witness and the Taylor
     witness's set-up (:func:`checkers.indexed_taylor.taylor_setup`) ask for the same rows.  The
     arrays are returned read-only."""
-    if _GRADS["claim"] is not claim:
-        _GRADS["claim"], _GRADS["rows"] = claim, {}
+    memo = _memo_for(claim, _GRADS)
     key = _points_key(pts, out)
-    hit = _GRADS["rows"].get(key)
+    hit = memo.get(key)
     if hit is None:
         hit = _autodiff_arrays_raw(claim, pts, out)
         for a in hit:
             a.setflags(write=False)
-        _GRADS["rows"][key] = hit
+        memo[key] = hit
     return hit
 
 

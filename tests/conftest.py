@@ -11,6 +11,7 @@ one :func:`checkers.verify` returned, pickled without its claim (put back from t
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import pathlib
@@ -48,10 +49,9 @@ def verified(claim_id: str):
             res.claim = claim
             return res
         res = checkers.verify(claim)
-        res.claim = claim_id
-        data = pickle.dumps(res)
-        res.claim = claim
-        path.write_bytes(data)
+        stored = copy.copy(res)   # every attribute (the engine adds some beyond the fields)
+        stored.claim = claim_id
+        path.write_bytes(pickle.dumps(stored))
         return res
 
 
