@@ -127,7 +127,7 @@ def _main_split(split_json: str, report_dir: str) -> None:
                 referee[0] += time.perf_counter() - r0
         return wrapper
 
-    from checkers import report_json, report_md
+    from checkers import report as report_pkg
 
     writing = [0.0]
 
@@ -140,8 +140,8 @@ def _main_split(split_json: str, report_dir: str) -> None:
                 writing[0] += time.perf_counter() - r0
         return wrapper
 
-    report_md.write_markdown = _timed_writer(report_md.write_markdown)
-    report_json.write_json = _timed_writer(report_json.write_json)
+    report_pkg.write_markdown = _timed_writer(report_pkg.write_markdown)
+    report_pkg.write_json = _timed_writer(report_pkg.write_json)
     pointwise.compare_at = _timed_referee(pointwise.compare_at)
     pointwise.mp_diff = _timed_referee(pointwise.mp_diff)
 

@@ -79,7 +79,7 @@ def time_verify(claim, *, points: int, repeats: int, budget_s: float, symbolic: 
     m["verdict"] = res.verdict
     m["witnesses"] = {w.witness: {"status": w.status, "seconds": w.seconds, "points": w.points,
                                   "escalated": w.escalated} for w in res.witnesses}
-    m["points"] = getattr(res, "points", points)
+    m["points"] = res.points
     return m
 
 
@@ -181,14 +181,14 @@ def gradproof_rows(cfg, log) -> dict:
                            "benchmark with the same indexed kind): "
                            + str(avail.get("derivations.softmax_nll")))
     else:
-        missing.append("symbolic-K claim kind (checkers/indexed.py): " + str(avail.get("checkers.indexed")))
+        missing.append("symbolic-K claim kind (checkers/indexed/): " + str(avail.get("checkers.indexed")))
     if avail.get("checkers.network") == "ok" and avail.get("derivations.backprop") == "ok":
         try:
             out["rows"] += network_rows(cfg, log, out)
         except LookupError as err:
             missing.append(str(err))
     else:
-        missing.append("backprop network claims (derivations/backprop.py, checkers/network.py): " + "; ".join(
+        missing.append("backprop network claims (derivations/backprop.py, checkers/network/): " + "; ".join(
             f"{k}: {avail.get(k)}" for k in ("derivations.backprop", "checkers.network")))
     out["missing"] = " | ".join(missing)
     return out
@@ -203,11 +203,11 @@ def softmax_claim(log=None):
     The catalog's claim (``derivations.softmax_nll``, id ``softmax_nll.grad_z``) when it is there,
     else its first indexed gradient claim whose cost is $\ln\sum_i e^{z_i} - z_y$ (a log of a sum) and whose claimed derivative
     has a Kronecker delta.  Otherwise the same statement built here with the public indexed kind
-    (:class:`derivations._indexed.IndexedGradientClaim`), and the result says so.
+    (:class:`derivations.indexed.IndexedGradientClaim`), and the result says so.
     """
     import sympy as sp
 
-    from derivations._indexed import IndexedGradientClaim, index, size
+    from derivations.indexed import IndexedGradientClaim, index, size
 
     try:
         mod = importlib.import_module("derivations.softmax_nll")
@@ -259,7 +259,7 @@ class _IndexedCounter:
     entry; Richardson: four)."""
 
     def __enter__(self):
-        from checkers import indexed
+        from checkers.indexed import arrays as indexed  # the module the witnesses call them in
 
         self.m = indexed
         self.orig = (indexed.complex_step, indexed.central_richardson, indexed._autodiff_arrays)
@@ -389,7 +389,7 @@ def network_mutants(claims) -> dict:
     $\sigma'(z^l)$ dropped, $\delta^l = (W^{l+1})^\top \delta^{l+1}$."""
     import sympy as sp
 
-    from derivations._network import Delta_next, W_next
+    from derivations.network import Delta_next, W_next
 
     r = sp.Rational(SCALE_NUM, SCALE_DEN)
     bp2, bp3, bp4 = (claims[i] for i in NETWORK_CLAIMS[1:])
@@ -404,7 +404,7 @@ class _NetCounter:
     """Drawn networks (each one forward and one ``jax.grad`` pass) and Taylor tests."""
 
     def __enter__(self):
-        from checkers import network
+        from checkers.network import taylor as network  # its taylor_witness calls taylor_test
 
         self.m, self.nets, self.tests = network, 0, 0
         self.orig = (network.NumericNet.__init__, network.taylor_test)

@@ -263,7 +263,7 @@ def why(data) -> list:
                 f"said: {text or '(no detail recorded)'}."
                 + (" float64 saw the mismatch but the mpmath referee, which must confirm every float64 failure, "
                    "was given no point within its work budget at this size, and the witness then reported PASS "
-                   "with the points unchecked: a false pass (checkers/indexed.py, _escalate), not a speed issue."
+                   "with the points unchecked: a false pass (checkers/indexed/referee.py, the escalation), not a speed issue."
                    if "unchecked" in text else ""))
     tols = {"check_grads rev": "one directional derivative compared with rtol = 1e-5",
             "check_grads fwd+rev": "one directional derivative per mode compared with rtol = 1e-5",

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import signal
 import threading
+import weakref
 
 __all__ = ["time_limit", "SymbolicTimeout"]
 
@@ -26,13 +27,14 @@ def time_limit(seconds: float):
         return
 
     def _raise(signum, frame):
-        # An exception raised inside a garbage-collector callback (JAX registers one) is
+        # An exception raised inside a garbage-collector callback (JAX registers one) or a
+        # weakref callback (a WeakKeyDictionary's ``remove``, run when a key dies) is
         # "unraisable": Python prints and drops it, and the bound would be lost.  There, try
         # again 10 ms later, once the callback has returned.
         callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
         f = frame
         while f is not None:
-            if f.f_code in callbacks:
+            if f.f_code in callbacks or f.f_code.co_filename == weakref.__file__:
                 signal.setitimer(signal.ITIMER_REAL, 0.01)
                 return
             f = f.f_back

@@ -45,15 +45,20 @@ def _line(res) -> str:
 
 
 def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gradproof report",
-               stream=sys.stdout, jobs=1):
+               stream=sys.stdout, jobs=1, symbolic_seconds=None):
     """Check ``claims`` with a progress bar, print one line per claim, write the reports.
+
+    ``symbolic_seconds``: SymPy's bound per claim (default the catalog's
+    :data:`checkers.symbolic.SIMPLIFY_SECONDS`).
 
     ``jobs`` > 1 checks catalog claims in that many worker processes
     (:func:`checkers.parallel.verify_in_workers`); lines are printed as results arrive, the
     reports keep the order of ``claims`` and are the same as with ``jobs=1`` (in-process).
     """
     from .engine import verify
+    from .symbolic import SIMPLIFY_SECONDS
 
+    sym_s = SIMPLIFY_SECONDS if symbolic_seconds is None else symbolic_seconds
     t0 = time.monotonic()
     with _progress() as bar:
         task = bar.add_task("", total=len(claims))
@@ -68,12 +73,12 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
 
             bar.update(task, description=f"{len(plan(claims, jobs))} worker processes")
             results = verify_in_workers(claims, seed=seed, points=points, jobs=jobs,
-                                        on_result=lambda i, res: show(res))
+                                        on_result=lambda i, res: show(res), symbolic_seconds=sym_s)
         else:
             results = []
             for c in claims:
                 bar.update(task, description=c.id)
-                res = verify(c, seed=seed, points=points)
+                res = verify(c, seed=seed, points=points, symbolic_seconds=sym_s)
                 results.append(res)
                 show(res)
     results = _write_reports(results, t0, seed=seed, points=points, out_md=out_md,
@@ -83,8 +88,7 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
 
 def _write_reports(results, t0, *, seed, points, out_md, out_json, command, stream):
     """Write the Markdown (with figures) and JSON reports of ``results``; print the summary."""
-    from .report_json import write_json
-    from .report_md import write_markdown
+    from .report import write_json, write_markdown
 
     wall = time.monotonic() - t0
     if out_md:
@@ -101,52 +105,7 @@ def _write_reports(results, t0, *, seed, points, out_md, out_json, command, stre
     return results
 
 
-JAX_CACHE_ENV = "GRADPROOF_JAX_CACHE"
-
-
-def jax_cache_dir() -> str | None:
-    """Where the commands keep JAX's persistent compilation cache, or None for no cache.
-
-    ``$GRADPROOF_JAX_CACHE`` names the folder; ``off`` (or ``0``, ``no``, empty) turns the cache
-    off; unset means ``$XDG_CACHE_HOME/gradproof/jax`` (default ``~/.cache/gradproof/jax``).
-    When JAX's own ``JAX_COMPILATION_CACHE_DIR`` is set, JAX's setting is left as it is.
-    """
-    import os
-
-    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
-        return None
-    value = os.environ.get(JAX_CACHE_ENV)
-    if value is not None:
-        return None if value.strip().lower() in ("", "0", "off", "no", "false") else value
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "gradproof", "jax")
-
-
-def enable_jax_cache() -> str | None:
-    """Switch on JAX's persistent compilation cache for this process (see :func:`jax_cache_dir`).
-
-    A second ``gradproof report`` (or ``check``) then loads the XLA programs of the first from
-    disk instead of compiling them again (a warm catalog run compiles for seconds instead of
-    tens of seconds).  Every program is cached, however fast it compiled: the checkers compile
-    many small programs (eager primitives, one ``jit`` per claim) of 10-200 ms each, below
-    JAX's default threshold of 1 s.  A cached program is the same XLA executable, so the numbers
-    and the report do not change; a cold run (empty cache) only writes the entries.  The folder
-    is capped at 512 MB (JAX evicts the least recently used entries).  Returns the folder, or
-    None when the cache stays off or JAX rejects the setting.
-    """
-    path = jax_cache_dir()
-    if path is None:
-        return None
-    import jax
-
-    try:
-        jax.config.update("jax_compilation_cache_dir", path)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-        jax.config.update("jax_compilation_cache_max_size", 512 * 2**20)
-    except (AttributeError, ValueError):  # an older JAX without these options: run uncached
-        return None
-    return path
+from .jaxcache import JAX_CACHE_ENV, enable_jax_cache, jax_cache_dir  # noqa: E402,F401
 
 
 def _cmd_report(args) -> int:
@@ -301,7 +260,7 @@ def exit_status(results, input_errors) -> int:
 def _check_one(entry, args, checked_ids=()):
     from .implementation import (Implementation, ImplementationError,
                                  verify_implementation)
-    from .kinks import verify
+    from .engine import verify
     from ._precision import Float32Error
     from derivations import ClaimError
 
@@ -317,8 +276,7 @@ def _check_one(entry, args, checked_ids=()):
 
 
 def _cmd_check(args) -> int:
-    from .report_json import write_json
-    from .report_md import write_markdown
+    from .report import write_json, write_markdown
 
     t0 = time.monotonic()
     entries, errors = [], []   # errors: (where, message)
@@ -431,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_report)
     ls = sub.add_parser("list", help="list the built-in claims in document order")
     ls.set_defaults(func=_cmd_list)
-    from .kinks import USER_SYMBOLIC_SECONDS
+    from .symbolic import USER_SYMBOLIC_SECONDS
 
     ck = sub.add_parser("check", help="check the claims defined in your own Python files "
                         "(importing a file runs its code)",

@@ -41,7 +41,8 @@ from hypothesis.errors import HypothesisException
 
 from derivations import EqualityClaim, GradientClaim, InequalityClaim, Interval
 
-from .engine import WITNESSES
+from .engine import run_witness
+from .kinds import kind_of
 from .lambdify import numpy_fn
 from .pointwise import decide
 from .results import FAIL
@@ -307,9 +308,12 @@ def search(claim, *, max_examples: int = 300, seed: int = 0, shrink: bool = True
 
 
 def confirm(claim, points) -> list:
-    """The engine's numeric witnesses for the claim's kind, run on ``points`` only."""
+    """The engine's conclusive numeric witnesses for the claim's kind, run on ``points`` only (a
+    supporting witness, ``WitnessResult.conclusive`` False, such as the scalar Taylor remainder,
+    cannot confirm or dispute one point: it is left out)."""
     smp = as_sample(claim, points)
-    return [fn(claim, smp) for _, fn in WITNESSES[claim.kind]]
+    out = [run_witness(name, fn, claim, smp) for name, fn in kind_of(claim).witnesses]
+    return [w for w in out if w.conclusive]
 
 
 def _fmt(v: float) -> str:
@@ -320,8 +324,8 @@ def search_against_uniform(claim, *, seed: int = 0, uniform_points: int = 256,
                            max_examples: int = 300) -> dict:
     """Edge search and a uniform-only sample of the same claim, for the mutation table."""
     res = search(claim, max_examples=max_examples, seed=seed)
-    witness_name, fn = WITNESSES[claim.kind][0]
-    uni = fn(claim, uniform_sample(claim, uniform_points, seed))
+    witness_name, fn = kind_of(claim).witnesses[0]
+    uni = run_witness(witness_name, fn, claim, uniform_sample(claim, uniform_points, seed))
     if res.found is not None:
         conf = confirm(claim, [res.point])
         confirmed = all(w.status == FAIL for w in conf)

@@ -1,12 +1,22 @@
-r"""Claims in, verdicts out.
+r"""Claims in, verdicts out: the one ``verify`` behind every entry point.
 
-:func:`verify` runs every witness that applies to the claim's kind (table ``WITNESSES``) on one
-seeded sample, and combines their results (:func:`checkers.results.combine`).  The symbolic
-witness runs first; an exact counterexample it finds is added to the sample, so every numeric
-witness is asked about that point too (witnesses check each other).
+:func:`verify` asks the claim's :class:`checkers.kinds.Kind` for its sampler, its symbolic
+witness and its numeric witnesses, runs them on one seeded sample and combines their results
+(:func:`checkers.results.combine`).  The symbolic witness runs first; an exact counterexample it
+finds is added to the sample, so every numeric witness is asked about that point too (witnesses
+check each other).
 
-Adding a claim needs no change here; a new *kind* of claim registers its witnesses with
-:func:`register_kind`.
+Kinks are part of it.  For a kind whose claims have a cost (``Kind.kinks``), the sets where the
+cost is not differentiable ($|g|$, $\max$, $\min$, $\operatorname{sign}$, $H$, ``Piecewise``:
+:func:`checkers.kinks.find_kinks`) are named in the result; a sampled point lying exactly on one
+($g = 0$ in float64) is set aside before the numeric witnesses run, and an exact symbolic
+counterexample lying on one is set aside too (the "derivative" there is a convention: SymPy's
+$H(0) = 1/2$, JAX's ``relu'(0) = 0``), so ``checkers.verify``, ``gradproof check``,
+``assert_claim``, the report and its workers give one verdict.  A claim wrong off the kink is
+still refuted there.
+
+Adding a claim needs no change here; a new *kind* of claim registers a ``Kind``
+(:func:`checkers.kinds.register`).
 """
 
 from __future__ import annotations
@@ -21,37 +31,22 @@ import sympy as sp
 from derivations import Claim, ClaimError
 
 from . import _precision
-from .autodiff import autodiff_witness
-from .evaluation import limit_witness, sampling_witness, value_witness
-from .finite_diff import finite_diff_witness
-from .results import ERROR, ClaimResult, WitnessResult, combine
-from .sampling import DEFAULT_POINTS, sample
-from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
+from .kinds import Kind, kind_of, register
+from .results import ERROR, UNDECIDED, ClaimResult, WitnessResult, combine
+from .sampling import DEFAULT_POINTS
+from .symbolic import USER_SYMBOLIC_SECONDS
 
-__all__ = ["verify", "verify_all", "WITNESSES", "register_kind", "DEFAULT_SEED"]
+__all__ = ["verify", "verify_all", "run_witness", "register_kind", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 20260104
 
-WITNESSES: dict[str, tuple[tuple[str, Callable], ...]] = {
-    "gradient": (("autodiff", autodiff_witness), ("finite differences", finite_diff_witness)),
-    "equality": (("sampling", sampling_witness),),
-    "inequality": (("sampling", sampling_witness),),
-    "limit": (("numeric sequence", limit_witness),),
-    "value": (("high precision", value_witness),),
-}
-
-
-SYMBOLIC: dict[str, Callable] = {}
-
 
 def register_kind(kind: str, witnesses: Iterable[tuple[str, Callable]],
-                  symbolic: Callable | None = None) -> None:
-    """Declare a claim kind's numeric witnesses ``(name, fn(claim, sample) -> WitnessResult)``
-    and optionally its symbolic witness ``fn(claim, seconds) -> WitnessResult`` (default:
-    :func:`checkers.symbolic.symbolic_witness`)."""
-    WITNESSES[kind] = tuple(witnesses)
-    if symbolic is not None:
-        SYMBOLIC[kind] = symbolic
+                  symbolic: Callable | None = None, **fields) -> Kind:
+    """Declare a claim kind: its numeric witnesses ``(name, fn(claim, sample) -> WitnessResult)``,
+    optionally its symbolic witness ``fn(claim, seconds) -> WitnessResult`` and any other
+    :class:`checkers.kinds.Kind` field.  Shorthand for ``checkers.kinds.register(Kind(...))``."""
+    return register(Kind(kind, tuple(witnesses), symbolic, **fields))
 
 
 def _exact_point(ce, variables):
@@ -65,50 +60,86 @@ def _exact_point(ce, variables):
     return np.array(vals)
 
 
+def run_witness(name: str, fn: Callable, claim, smp) -> WitnessResult:
+    """``fn(claim, smp)``, timed; a witness that raises gives an ``ERROR`` result naming the claim,
+    the witness and the exception (a witness must not take the run down).  The one loop body
+    shared by the engine, the mutation suite, the false-alarm run and the edge search."""
+    w0 = time.monotonic()
+    try:
+        res = fn(claim, smp)
+    except (ClaimError, _precision.Float32Error) as err:
+        res = WitnessResult(name, ERROR, detail=str(err))
+    except Exception as err:  # noqa: BLE001 - reported as the witness's ERROR, with its place
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        res = WitnessResult(name, ERROR, detail=(
+            f"{claim.id}: {name} could not evaluate the claim: {type(err).__name__}: "
+            f"{str(err)[:300]} (in {where.name})"))
+    res.seconds = res.seconds or time.monotonic() - w0
+    return res
+
+
 def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,
-           symbolic_seconds: float = SIMPLIFY_SECONDS, symbolic: bool = True) -> ClaimResult:
-    """Check one claim with every witness that applies; never raises for a bad claim.
+           symbolic_seconds: float = USER_SYMBOLIC_SECONDS, symbolic: bool = True) -> ClaimResult:
+    """Check one claim with every witness of its kind; never raises for a bad claim.
 
     A witness that cannot run (bad input, an implementation that raises) gives an ``ERROR``
     result naming the claim and the problem; the verdict says so, and other claims in the same
-    run are unaffected.
+    run are unaffected.  ``symbolic_seconds`` bounds SymPy (default
+    :data:`checkers.symbolic.USER_SYMBOLIC_SECONDS`; the catalog report passes
+    :data:`checkers.symbolic.SIMPLIFY_SECONDS`).  Kinks of the cost are named and points on them set aside (module
+    docstring).
     """
     t0 = time.monotonic()
     if not isinstance(claim, Claim):
         raise TypeError(f"verify() takes a derivations claim, got {type(claim).__name__}")
     if not _precision.x64_enabled():
         raise _precision.Float32Error(f"{claim.id}: refusing to check with jax_enable_x64 off")
-    if claim.kind not in WITNESSES:
+    kind = kind_of(claim)
+    if kind is None:
         msg = f"{claim.id}: no witnesses for claim kind {claim.kind!r}"
         return ClaimResult(claim, "ERROR", [WitnessResult("engine", ERROR, detail=msg)], seed,
                            time.monotonic() - t0, msg)
+    from . import kinks as _k
+
+    found = _k.find_kinks(claim) if kind.kinks else ()
     results = []
-    smp = sample(claim, points, seed)
+    smp = kind.sample(claim, points, seed)
+    set_aside, sym_on_kink = 0, None
+    if found and len(smp):
+        where = _k.on_kink(found, smp.variables, smp.points)
+        set_aside = int((where >= 0).sum())
+        if set_aside:
+            smp = smp.subset(where < 0)
     if symbolic:
-        sym = SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds)
+        sym = kind.symbolic_witness(claim, symbolic_seconds)
+        if found and sym.fails and sym.counterexample is not None:
+            sym_on_kink = _k.point_on_kink(found, sym.counterexample.point)
+            if sym_on_kink is not None:
+                sym = WitnessResult(
+                    "symbolic", UNDECIDED, method=sym.method, seconds=sym.seconds,
+                    detail=(f"no proof; the exact counterexample it found ({sym.counterexample}) "
+                            f"lies on the kink where {sym_on_kink.describe()}, where the cost has "
+                            "no derivative: set aside"), extra=dict(sym.extra))
         results.append(sym)
         pt = _exact_point(sym.counterexample, smp.variables)
         if pt is not None:
             smp = smp.with_points(pt, "symbolic counterexample")
-    for name, fn in WITNESSES[claim.kind]:
-        w0 = time.monotonic()
-        try:
-            res = fn(claim, smp)
-        except (ClaimError, _precision.Float32Error) as err:
-            res = WitnessResult(name, ERROR, detail=str(err))
-        except Exception as err:  # a witness must not take the run down: report it
-            where = traceback.extract_tb(err.__traceback__)[-1]
-            res = WitnessResult(name, ERROR, detail=(
-                f"{claim.id}: {name} could not evaluate the claim: {type(err).__name__}: "
-                f"{str(err)[:300]} (in {where.name})"))
-        res.seconds = res.seconds or time.monotonic() - w0
-        results.append(res)
+    for name, fn in kind.witnesses:
+        results.append(run_witness(name, fn, claim, smp))
     verdict, why = combine(results)
-    res = ClaimResult(claim, verdict, results, seed, time.monotonic() - t0, why)
-    res.sample_shares = smp.shares()
-    # kinds with their own sampling (networks, symbolic K) report the points their witnesses used
-    res.points = len(smp) or max((w.points for w in results), default=0)
-    return res
+    if found:
+        desc = "; ".join(k.describe() for k in found)
+        if set_aside or sym_on_kink is not None:
+            note = (f"not differentiable where {desc}: a counterexample there is a choice of "
+                    f"convention, not an error; {set_aside} sampled point(s) on the kink set "
+                    "aside, every other point checked")
+            why = f"{note}; {why}" if why else note
+        else:
+            note = f"the cost is not differentiable where {desc}"
+            why = f"{why}; {note}" if why else note
+    return ClaimResult(claim, verdict, results, seed, time.monotonic() - t0, why,
+                       points=len(smp) or max((w.points for w in results), default=0),
+                       sample_shares=smp.shares(), kinks=tuple(found), set_aside=set_aside)
 
 
 def verify_all(claims, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,

@@ -37,7 +37,8 @@ import sympy as sp
 from derivations.experiments import Quantity, Sweep, Training, number_tex
 
 from . import _precision  # noqa: F401  (x64 before any array)
-from .engine import register_kind
+from .experiments_render import EXPERIMENT_RENDERER
+from .kinds import Kind, register
 from .highprec import fmt
 from .lambdify import jax_fn, mpmath_fn, numpy_fn
 from .results import ERROR, FAIL, NOT_APPLICABLE, PASS, Counterexample, WitnessResult
@@ -270,12 +271,13 @@ def float64_witness(claim, sample=None) -> WitnessResult:
     tol = f"series within rel. {SERIES_RTOL:.0e} of the 50-digit run"
     n = sum(s.length() for s in claim.series)
     extra = {"criteria": recs, "setup": _setup(claim)}
+    series = {"series": {s.name: float64_series(s) for s in claim.series}}  # drawn by the figures
     if not dev <= SERIES_RTOL:
         return WitnessResult("float64 run", ERROR, method=method, worst_error=dev, tolerance=tol,
                              points=n, detail=(f"{claim.id}: the float64 run departs from the 50-digit "
                                                f"run by {dev:.1e} (relative), more than {SERIES_RTOL:.0e}: "
                                                "float64 does not reproduce this computation"),
-                             seconds=time.monotonic() - t0, extra=extra)
+                             seconds=time.monotonic() - t0, extra=extra, per_point=series)
     failing = [r for r in recs if not r["holds"]]
     if failing:
         hi = _with_relation(claim, evaluate_criteria(claim, "mp"))
@@ -285,13 +287,14 @@ def float64_witness(claim, sample=None) -> WitnessResult:
             return WitnessResult("float64 run", FAIL, method=method, worst_error=dev, tolerance=tol,
                                  points=n, detail=f"criterion {confirmed[0]['criterion'] + 1} fails "
                                  f"({ce.true}); the 50-digit run agrees",
-                                 counterexample=ce, seconds=time.monotonic() - t0, extra=extra)
+                                 counterexample=ce, seconds=time.monotonic() - t0, extra=extra,
+                                 per_point=series)
         detail = (f"{len(failing)} criterion(s) fail in float64 only (rounding at the threshold); the "
                   "50-digit run decides them: they hold")
     else:
         detail = f"all {len(recs)} criteria hold; the series agree with the 50-digit run"
     return WitnessResult("float64 run", PASS, method=method, worst_error=dev, tolerance=tol, points=n,
-                         detail=detail, seconds=time.monotonic() - t0, extra=extra)
+                         detail=detail, seconds=time.monotonic() - t0, extra=extra, per_point=series)
 
 
 def highprec_witness(claim, sample=None) -> WitnessResult:
@@ -312,5 +315,5 @@ def highprec_witness(claim, sample=None) -> WitnessResult:
                          extra=extra)
 
 
-register_kind(KIND, [("float64 run", float64_witness), ("high precision", highprec_witness)],
-              symbolic=symbolic_na)
+register(Kind(KIND, (("float64 run", float64_witness), ("high precision", highprec_witness)),
+              symbolic=symbolic_na, seed_independent=True, render=EXPERIMENT_RENDERER))

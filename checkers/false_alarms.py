@@ -5,7 +5,7 @@ For each claim, the symbolic witness runs once (it does not use the sample).  A 
 *disproves* at an exact rational point is false as written (the catalog keeps such sentences of
 the documents as REFUTED rows), and is left out: there is no alarm to be false.  Every other
 claim is checked at each seed $s = s_0, \dots, s_0 + S - 1$ by every numeric witness of its
-kind on the seeded sample ``checkers.sampling.sample(claim, points, s)``; the per-seed verdict
+kind on the seeded sample of its kind (``checkers.kinds.Kind.sample(claim, points, s)``); the per-seed verdict
 is :func:`checkers.results.combine` of the symbolic result and those, exactly as
 :func:`checkers.engine.verify` would give it.  A false alarm is any seed where a witness fails
 (REFUTED, DISPUTED), errors, or the verdict is not PROVED / VERIFIED.
@@ -44,17 +44,12 @@ from dataclasses import dataclass, field
 
 import derivations
 
-from .engine import SYMBOLIC, WITNESSES
-from .results import DISPROVED, ERROR, FAIL, HOLDS, NOT_APPLICABLE, PASS, WitnessResult, combine
-from .sampling import sample
-from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
+from .engine import run_witness
+from .kinds import kind_of
+from .results import DISPROVED, FAIL, HOLDS, NOT_APPLICABLE, PASS, WitnessResult, combine
+from .symbolic import SIMPLIFY_SECONDS
 
-__all__ = ["ClaimRecord", "check_claim", "run", "run_seed_major", "run_seed_major_jobs", "summarize", "render", "main", "SEED_INDEPENDENT"]
-
-SEED_INDEPENDENT = ("experiment", "value")
-"""Kinds whose witnesses use no sampled point (a fixed computation, a quoted number): checked at
-the first seed only, since every seed would repeat the same computation."""
-
+__all__ = ["ClaimRecord", "check_claim", "run", "run_seed_major", "run_seed_major_jobs", "summarize", "render", "main"]
 
 @dataclass
 class _Worst:
@@ -95,10 +90,12 @@ def _start(claim, symbolic_seconds: float = SIMPLIFY_SECONDS):
     """The claim's record and its symbolic result (seed-independent: computed once)."""
     rec = ClaimRecord(claim.id, claim.kind)
     t0 = time.monotonic()
-    sym = SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds)
+    sym = kind_of(claim).symbolic_witness(claim, symbolic_seconds)
     if sym.status == DISPROVED:
         rec.excluded = f"false as written: {sym.counterexample}"
-    rec.seed_independent = claim.kind in SEED_INDEPENDENT
+    # no witness uses a sampled point (a fixed computation, a quoted number): checked at the
+    # first seed only, since every seed would repeat the same computation
+    rec.seed_independent = kind_of(claim).seed_independent
     rec.seconds = time.monotonic() - t0
     return rec, sym
 
@@ -106,13 +103,9 @@ def _start(claim, symbolic_seconds: float = SIMPLIFY_SECONDS):
 def _check_seed(claim, rec: ClaimRecord, sym, s: int, points: int) -> None:
     """Every numeric witness of ``claim`` at seed ``s``, combined with ``sym``, into ``rec``."""
     t0 = time.monotonic()
-    smp = sample(claim, points, s)
-    results = [sym]
-    for name, fn in WITNESSES[claim.kind]:
-        try:
-            results.append(fn(claim, smp))
-        except Exception as err:  # noqa: BLE001 - an error is an alarm, reported
-            results.append(WitnessResult(name, ERROR, detail=f"{type(err).__name__}: {err}"))
+    kind = kind_of(claim)
+    smp = kind.sample(claim, points, s)
+    results = [sym] + [run_witness(name, fn, claim, smp) for name, fn in kind.witnesses]
     verdict, why = combine(results)
     rec.seeds += 1
     rec.verdicts[verdict] += 1
@@ -128,7 +121,7 @@ def _check_seed(claim, rec: ClaimRecord, sym, s: int, points: int) -> None:
         rec.points[lab] += w.points
         rec.escalated[lab] += w.escalated
         rec.unchecked[lab] += int(w.extra.get("unchecked", 0) or 0)
-        if claim.kind in ("inequality", "indexed_inequality", "value") or w.worst_error is None:
+        if not kind.relative_errors or w.worst_error is None:
             continue
         cur = rec.worst.setdefault(lab, _Worst(tolerance=w.tolerance))
         if w.worst_error > cur.error:

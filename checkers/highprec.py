@@ -23,11 +23,11 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .compare import MP_RTOL, referee
 from .lambdify import mpmath_fn
 
 __all__ = ["MP_RTOL", "MAX_DPS", "required_dps", "compare_at", "mp_value", "mp_diff", "fmt"]
 
-MP_RTOL = mpmath.mpf("1e-25")
 
 
 def _mp(v):
@@ -42,14 +42,6 @@ def mp_value(variables, matrix, point, dps):
             return f(*[_mp(v) for v in point])
         except (ZeroDivisionError, ValueError, OverflowError):
             return [mpmath.nan] * (len(matrix) if isinstance(matrix, sp.MatrixBase) else 1)
-
-
-def _close(c, t, rtol):
-    if mpmath.isnan(c) or mpmath.isnan(t):
-        return False
-    if mpmath.isinf(c) or mpmath.isinf(t):
-        return c == t
-    return abs(c - t) <= rtol * max(abs(c), abs(t))
 
 
 MAX_DPS = 4000
@@ -138,37 +130,14 @@ def _compare_cached(variables, claimed, true, point_bytes, relation):
 
 
 def _compare_at(variables, claimed, true, point, relation):
-    """:func:`compare_at` without the memo."""
+    """:func:`compare_at` without the memo: the two-precision rule of :func:`checkers.compare.referee`."""
     dps = required_dps(variables, (claimed, true), point)
     if dps > MAX_DPS:
         return "undecidable", None, None, None
-    levels = (dps, 2 * dps)
-    res = [(mp_value(variables, claimed, point, p), mp_value(variables, true, point, p)) for p in levels]
-    (c_lo, t_lo), (c_hi, t_hi) = res
-    for k in range(len(c_hi)):
-        with mpmath.workdps(levels[1]):
-            if _holds(c_hi[k], t_hi[k], relation):
-                continue
-            if any(mpmath.isnan(v) for v in (c_hi[k], t_hi[k], c_lo[k], t_lo[k])):
-                return "undecidable", k, c_hi, t_hi
-            gap = abs(c_hi[k] - t_hi[k])
-            noise = abs(c_hi[k] - c_lo[k]) + abs(t_hi[k] - t_lo[k])
-            if relation == "==":
-                stable = noise <= mpmath.mpf("1e-6") * gap
-            else:
-                stable = noise <= mpmath.mpf("1e-6") * max(gap, abs(c_hi[k]), abs(t_hi[k]))
-            if stable and not _holds(c_lo[k], t_lo[k], relation):
-                return "fail", k, c_hi, t_hi
-            return "undecidable", k, c_hi, t_hi
-    return "ok", None, c_hi, t_hi
-
-
-def _holds(c, t, relation):
-    if relation == "==":
-        return _close(c, t, MP_RTOL)
-    if mpmath.isnan(c) or mpmath.isnan(t):
-        return False
-    return {">": c > t, ">=": c >= t, "<": c < t, "<=": c <= t, "!=": c != t}[relation]
+    status, k, c_hi, t_hi = referee(
+        lambda p: (mp_value(variables, claimed, point, p), mp_value(variables, true, point, p)),
+        dps, (relation,))
+    return status, k, c_hi, t_hi
 
 
 def mp_diff(variables, cost_entry, point, wrt_index, dps=None):

@@ -10,42 +10,28 @@ complain about (pytorch#114234, jax#29111).
 
 So: :func:`find_kinks` lists the kink sets of a gradient claim's cost (the sets
 $\{g = 0\}$, read off the expression tree, restricted to the ``wrt`` variables the kink depends
-on).  :func:`verify` runs :func:`checkers.engine.verify`; if a counterexample of any witness lies
-*exactly* on a kink (exact rational arithmetic for symbolic points, $g = 0$ in float64 for
-sampled ones), the numeric witnesses are run again on the same seeded sample without the points
-on the kink, the symbolic counterexample at the kink is set aside, and the result names the
-kink.  A claim that is wrong off the kink is still REFUTED there.  Points merely *near* a kink
-are ordinary points: JAX differentiates one branch, and central differences that straddle the
-kink have a large Richardson error estimate or are decided by the mpmath referee.
+on); :func:`on_kink` tells which sampled points lie exactly on one ($g = 0$ in float64) and
+:func:`point_on_kink` whether an exact counterexample does (exact rational arithmetic).  The
+engine (:func:`checkers.engine.verify`, behind every entry point) sets those points aside and
+names the kink.  A claim that is wrong off the kink is still REFUTED there.  Points merely
+*near* a kink are ordinary points: JAX differentiates one branch, and central differences that
+straddle the kink have a large Richardson error estimate or are decided by the mpmath referee.
 """
 
 from __future__ import annotations
 
 import itertools
-import time
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from derivations import ClaimError, GradientClaim
+from derivations import GradientClaim
 
-from . import _precision
-from .engine import DEFAULT_SEED, SYMBOLIC, WITNESSES
-from .engine import verify as _engine_verify
 from .lambdify import numpy_fn
-from .results import DISPROVED, ERROR, UNDECIDED, ClaimResult, WitnessResult, combine
-from .sampling import DEFAULT_POINTS, Sample, sample
-from .symbolic import SIMPLIFY_SECONDS, symbolic_witness
 
-__all__ = ["Kink", "find_kinks", "on_kink", "point_on_kink", "verify", "USER_SYMBOLIC_SECONDS"]
+__all__ = ["Kink", "find_kinks", "on_kink", "point_on_kink"]
 
-# SymPy's time bound for a user's own claims (``gradproof check``, ``checkers.testing``,
-# ``verify_implementation``): longer than the catalog report's, since a user checks a few claims
-# and a proof or an exact counterexample is worth the wait; still a bound (simplify can hang:
-# sympy#26453, #16259).
-USER_SYMBOLIC_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -145,75 +131,3 @@ def point_on_kink(kinks, point: dict):
         except (TypeError, ValueError):
             continue
     return None
-
-
-def _run(name, fn, claim, smp) -> WitnessResult:
-    t0 = time.monotonic()
-    try:
-        res = fn(claim, smp)
-    except (ClaimError, _precision.Float32Error) as err:
-        res = WitnessResult(name, ERROR, detail=str(err))
-    except Exception as err:  # a witness must not take the run down (as in the engine)
-        where = traceback.extract_tb(err.__traceback__)[-1]
-        res = WitnessResult(name, ERROR, detail=(
-            f"{claim.id}: {name} could not evaluate the claim: {type(err).__name__}: "
-            f"{str(err)[:300]} (in {where.name})"))
-    res.seconds = res.seconds or time.monotonic() - t0
-    return res
-
-
-def verify(claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,
-           symbolic_seconds: float = SIMPLIFY_SECONDS) -> ClaimResult:
-    """:func:`checkers.verify`, with counterexamples on a kink of the cost set aside and named.
-
-    Claims without a kink get exactly :func:`checkers.verify`'s result.
-    """
-    res = _engine_verify(claim, seed=seed, points=points, symbolic_seconds=symbolic_seconds)
-    kinks = find_kinks(claim)
-    if not kinks:
-        return res
-    res.kinks = kinks
-    hit = [(w, point_on_kink(kinks, w.counterexample.point)) for w in res.witnesses
-           if w.fails and w.counterexample is not None]
-    hit = [(w, k) for w, k in hit if k is not None]
-    desc = "; ".join(k.describe() for k in kinks)
-    if not hit:
-        note = f"the cost is not differentiable where {desc}"
-        res.message = f"{res.message}; {note}" if res.message else note
-        return res
-    t0 = time.monotonic()
-    smp = sample(claim, points, seed)
-    where = on_kink(kinks, smp.variables, smp.points) if len(smp) else np.zeros(0, int)
-    keep = where < 0
-    off = Sample(smp.variables, smp.points[keep], smp.regimes[keep], smp.seed, 0, dict(smp.info))
-    results = []
-    sym = res.witness("symbolic")
-    if sym is not None:
-        k = point_on_kink(kinks, sym.counterexample.point) if sym.fails and sym.counterexample else None
-        if k is not None:
-            sym = WitnessResult(
-                "symbolic", UNDECIDED, method=sym.method, seconds=sym.seconds,
-                detail=(f"no proof; the exact counterexample it found ({sym.counterexample}) lies on "
-                        f"the kink where {k.describe()}, where the cost has no derivative: set aside"),
-                extra=dict(sym.extra))
-        elif sym.status == DISPROVED and sym.counterexample is not None:
-            pt = [float(_exact_number(sym.counterexample.point.get(str(v), "nan")) or np.nan)
-                  for v in off.variables]
-            if np.all(np.isfinite(pt)):
-                off = off.with_points(np.array(pt), "symbolic counterexample")
-        results.append(sym)
-    else:
-        results.append(SYMBOLIC.get(claim.kind, symbolic_witness)(claim, symbolic_seconds))
-    for name, fn in WITNESSES[claim.kind]:
-        results.append(_run(name, fn, claim, off))
-    verdict, why = combine(results)
-    n_on = int((~keep).sum())
-    note = (f"not differentiable where {desc}: a counterexample there is a choice of convention, "
-            f"not an error; {n_on} sampled point(s) on the kink set aside, every other point checked")
-    out = ClaimResult(claim, verdict, results, seed, res.seconds + time.monotonic() - t0,
-                      f"{note}; {why}" if why else note)
-    out.sample_shares = off.shares()
-    out.points = len(off)
-    out.kinks = kinks
-    out.set_aside = n_on
-    return out

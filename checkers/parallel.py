@@ -18,7 +18,7 @@ Why this shape:
   still advances claim by claim.
 * **spawn**, not fork: JAX (XLA's thread pools) is not fork-safe.  A spawned worker imports
   ``checkers`` afresh (x64 on, claim kinds registered) and switches on the same persistent JAX
-  compilation cache as the command (:func:`checkers.cli.enable_jax_cache`, which reads the
+  compilation cache as the command (:func:`checkers.jaxcache.enable_jax_cache`, which reads the
   inherited ``$GRADPROOF_JAX_CACHE``).
 * **Same results**: a worker runs the same :func:`checkers.engine.verify` with the same seed
   and points on the same catalog claim (looked up by id), so the result is the one the
@@ -62,8 +62,12 @@ class WorkerError(RuntimeError):
 
 
 def family(kind: str) -> str:
-    """The cache-sharing family of a claim kind: all ``indexed_*`` kinds are one family."""
-    return "indexed" if kind.startswith("indexed") else kind
+    """The cache-sharing family of a claim kind (:attr:`checkers.kinds.Kind.group`: e.g. all
+    ``indexed_*`` kinds are one family); an unregistered kind is its own family."""
+    from .kinds import kind_of
+
+    k = kind_of(kind)
+    return k.group if k is not None else kind
 
 
 def plan(claims: Sequence, jobs: int) -> list[list[int]]:
@@ -95,7 +99,7 @@ def _init_worker(slot) -> None:
     """Worker start-up: the shared slot, the JAX cache as in the command, the claim kinds."""
     global _SLOT
     _SLOT = slot
-    from .cli import enable_jax_cache
+    from .jaxcache import enable_jax_cache
 
     enable_jax_cache()
     import checkers  # noqa: F401  (x64 on; registers the network, indexed, experiment kinds)
@@ -110,14 +114,15 @@ def _set_slot(text: str) -> None:
         _SLOT.value = data
 
 
-def _verify_id(claim_id: str, seed: int, points: int):
+def _verify_id(claim_id: str, seed: int, points: int, symbolic_seconds: float):
     """Check the catalog claim ``claim_id``; the result with ``claim`` replaced by its id."""
     import derivations
 
     from .engine import verify
 
     _set_slot(claim_id)
-    res = verify(derivations.get(claim_id), seed=seed, points=points)
+    res = verify(derivations.get(claim_id), seed=seed, points=points,
+                 symbolic_seconds=symbolic_seconds)
     res.claim = claim_id
     _set_slot("")
     return res
@@ -126,7 +131,8 @@ def _verify_id(claim_id: str, seed: int, points: int):
 # -- in the parent ----------------------------------------------------------------------------
 
 def verify_in_workers(claims: Sequence, *, seed: int, points: int, jobs: int,
-                      on_result: Callable[[int, object], None]) -> list:
+                      on_result: Callable[[int, object], None],
+                      symbolic_seconds: float | None = None) -> list:
     """:func:`checkers.engine.verify` of each catalog claim in ``claims``, in ``jobs`` processes.
 
     ``on_result(position, result)`` is called in the parent as each result arrives (arrival
@@ -136,6 +142,10 @@ def verify_in_workers(claims: Sequence, *, seed: int, points: int, jobs: int,
     """
     import concurrent.futures as cf
     import multiprocessing
+
+    from .symbolic import SIMPLIFY_SECONDS
+
+    symbolic_seconds = SIMPLIFY_SECONDS if symbolic_seconds is None else symbolic_seconds
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("spawn")
@@ -148,7 +158,7 @@ def verify_in_workers(claims: Sequence, *, seed: int, points: int, jobs: int,
     try:
         for w, (pool, chunk) in enumerate(zip(pools, chunks)):
             for i in chunk:
-                futures[pool.submit(_verify_id, claims[i].id, seed, points)] = (w, i)
+                futures[pool.submit(_verify_id, claims[i].id, seed, points, symbolic_seconds)] = (w, i)
         for fut in cf.as_completed(futures):
             w, i = futures[fut]
             try:

@@ -63,7 +63,18 @@ class Counterexample:
 
 @dataclass
 class WitnessResult:
-    """One witness's evidence for one claim."""
+    """One witness's evidence for one claim.
+
+    ``per_point``: the per-point evidence a witness recorded for the report's figures (for the
+    float64 comparison of :func:`checkers.pointwise.decide`: arrays ``relerr``, ``decided``,
+    ``magnitude``, ``regime`` over the sample), or ``None``.  It travels with the result (pickled
+    from a worker process) but is not part of :meth:`to_dict` (the JSON report).
+    ``conclusive``: ``False`` for a witness whose PASS is weaker evidence than another witness's
+    confirmed counterexample (it tests fewer points, or cannot resolve a difference as small as
+    the others can: the scalar Taylor remainder sees a wrong directional derivative only above
+    about $10^{-8}$ relative, at 32 points).  Its PASS then does not dispute a counterexample
+    (:func:`combine`); its own confirmed counterexample refutes like any other.
+    """
 
     witness: str
     status: str
@@ -77,6 +88,8 @@ class WitnessResult:
     counterexample: Counterexample | None = None
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    per_point: dict | None = field(default=None, repr=False, compare=False)
+    conclusive: bool = field(default=True, repr=False)
 
     @property
     def holds(self) -> bool:
@@ -87,14 +100,22 @@ class WitnessResult:
         return self.status in (FAIL, DISPROVED)
 
     def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
+        """Every field but ``per_point`` and ``conclusive``, as plain data."""
+        d = dataclasses.asdict(dataclasses.replace(self, per_point=None))
+        del d["per_point"], d["conclusive"]
         d["counterexample"] = self.counterexample.to_dict() if self.counterexample else None
         return d
 
 
 @dataclass
 class ClaimResult:
-    """The verdict on one claim, with every witness's evidence."""
+    """The verdict on one claim, with every witness's evidence.
+
+    ``points``: how many points the witnesses were asked about (after any set aside);
+    ``sample_shares``: sample regime -> number of those points; ``kinks``: the
+    :class:`checkers.kinks.Kink` sets where the cost is not differentiable; ``set_aside``: sampled
+    points lying exactly on a kink, not checked.
+    """
 
     claim: Any
     verdict: str
@@ -102,6 +123,10 @@ class ClaimResult:
     seed: int
     seconds: float = 0.0
     message: str = ""
+    points: int = 0            # points the witnesses were asked about (after any set aside)
+    sample_shares: dict = field(default_factory=dict)   # sample regime -> number of points
+    kinks: tuple = ()          # checkers.kinks.Kink sets where the cost is not differentiable
+    set_aside: int = 0         # sampled points lying exactly on a kink, not checked
 
     @property
     def counterexample(self) -> Counterexample | None:
@@ -147,6 +172,8 @@ def combine(witnesses: list) -> tuple[str, str]:
     sym_status = sym[0].status if sym else UNDECIDED
     num_fail = [w for w in num if w.status == FAIL]
     num_pass = [w for w in num if w.status == PASS]
+    if num_fail:  # a pass that cannot resolve what the failing witness found is no dispute
+        num_pass = [w for w in num_pass if w.conclusive]
     if num_fail and (sym_status == PROVED or num_pass):
         names = ", ".join(w.witness for w in num_fail)
         agree = ", ".join([w.witness for w in num_pass] + (["symbolic"] if sym_status == PROVED else []))

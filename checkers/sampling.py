@@ -69,6 +69,12 @@ class Sample:
         labels, counts = np.unique(self.regimes, return_counts=True)
         return {str(k): int(c) for k, c in zip(labels, counts)}
 
+    def subset(self, keep) -> "Sample":
+        """The points where the boolean mask ``keep`` is true (same seed, variables, domain)."""
+        keep = np.asarray(keep, dtype=bool)
+        return Sample(self.variables, self.points[keep], self.regimes[keep], self.seed, 0,
+                      dict(self.info))
+
     def with_points(self, pts: np.ndarray, regime: str) -> "Sample":
         pts = np.atleast_2d(np.asarray(pts, dtype=np.float64))
         return Sample(self.variables, np.concatenate([pts, self.points]),
@@ -241,3 +247,8 @@ def _stable_hash(text: str) -> int:
     for ch in text.encode():
         h = (h ^ ch) * 16777619 % 2**32
     return h
+
+
+def stable_seed(text: str) -> int:
+    """A seed component from a text (a claim id) that is the same in every process (FNV-1a)."""
+    return _stable_hash(text)

@@ -11,10 +11,12 @@ $\log_2 |R(\epsilon_k)| / |R(\epsilon_{k+1})|$.
 
 Which halvings are judged (:func:`judge`):
 
-* **The window.** $\epsilon = 2^{-k}$ on a fixed grid; the window is the ``halvings + 1``
-  smallest steps up to the last one whose $|R|$ stays ``threshold`` (a multiple of the rounding
-  level of $J$) above rounding.  A step inside the window that falls below the threshold is a
-  near-zero of $R$, not the end of the window.
+* **The window.** $\epsilon = 2^{-k}$ on a fixed grid (:data:`GRID`); the window is the
+  ``halvings + 1`` smallest steps up to the last one whose $|R|$ stays ``threshold`` (a
+  multiple of the rounding level of $J$) above rounding, and after the last step before it
+  whose remainder is not finite (large steps may leave the domain, and orders across a
+  non-finite remainder mean nothing).  A step inside the window that falls below the threshold
+  is a near-zero of $R$, not the end of the window.
 * **No sign change** of $R$ in the window: the halvings at the small-$\epsilon$ end must show
   order $\ge$ ``MIN_ORDER`` (1.8); ``halvings`` of them pass, fewer (rounding reached first) is a
   "short" pass, a last order below 1.8 fails.
@@ -36,26 +38,39 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MIN_ORDER", "CROSSING_MIN_ORDER", "window", "judge"]
+__all__ = ["MIN_ORDER", "CROSSING_MIN_ORDER", "GRID", "HALVINGS", "DIRECTIONS", "NOISE_FACTOR",
+           "window", "judge"]
 
 MIN_ORDER = 1.8
 CROSSING_MIN_ORDER = 1.2
+GRID = 2.0 ** -np.arange(0, 48)
+r"""The steps $\epsilon = 2^0, 2^{-1}, \dots, 2^{-47}$ of the adaptive window."""
+HALVINGS = 10
+"""Halvings a full window spans (the Taylor witnesses' default)."""
+DIRECTIONS = 4
+"""Seeded random directions per point (the Taylor witnesses' default)."""
+NOISE_FACTOR = 1e3
+"""The window ends at the last remainder this many times the rounding level or more."""
 
 
 def window(r_abs, threshold, halvings):
-    """``(lo, hi)`` of the judged steps on the grid (``hi`` exclusive), or a status string:
+    r"""``(lo, hi)`` of the judged steps on the grid (``hi`` exclusive), or a status string:
     ``"nonfinite"`` (no finite remainder) or ``"linear"`` (never above the rounding threshold:
-    $J$ is linear along $h$ to rounding)."""
+    $J$ is linear along $h$ to rounding).
+
+    ``hi - 1`` is the last step with $|R| \ge$ ``threshold``; ``lo`` is ``halvings`` steps before
+    it, or the step after the last non-finite remainder before it if that is later."""
     r_abs = np.asarray(r_abs, dtype=float)
     finite = np.isfinite(r_abs)
     if not np.isfinite(threshold) or not finite.any():
         return "nonfinite"
-    first = int(np.argmax(finite))  # large steps may leave the domain: start at the first finite
     above = (r_abs >= threshold) & finite
-    if not above[first:].any():
+    if not above.any():
         return "linear"
-    last = len(above) - 1 - int(np.argmax(above[::-1]))
-    return max(first, last - halvings), last + 1
+    last = int(np.flatnonzero(above)[-1])
+    bad = np.flatnonzero(~finite[:last])   # large steps may leave the domain: start after them
+    start = int(bad[-1]) + 1 if len(bad) else 0
+    return max(start, last - halvings), last + 1
 
 
 def judge(r_signed, threshold, halvings, *, signed=True) -> dict:

@@ -56,11 +56,12 @@ def failure_message(res) -> str:
 def assert_claim(claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS, **kw):
     """Fail unless ``claim`` is PROVED or VERIFIED; return the result otherwise.
 
-    ``kw`` go to :func:`checkers.kinks.verify` (e.g. ``symbolic_seconds``, default
-    :data:`checkers.kinks.USER_SYMBOLIC_SECONDS`).
+    ``kw`` go to :func:`checkers.engine.verify` (e.g. ``symbolic_seconds``, default
+    :data:`checkers.symbolic.USER_SYMBOLIC_SECONDS`).
     """
     __tracebackhide__ = True  # pytest: show the caller's line, not this one
-    from .kinks import USER_SYMBOLIC_SECONDS, verify
+    from .engine import verify
+    from .symbolic import USER_SYMBOLIC_SECONDS
 
     kw.setdefault("symbolic_seconds", USER_SYMBOLIC_SECONDS)
     res = verify(claim, seed=seed, points=points, **kw)

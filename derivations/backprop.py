@@ -9,7 +9,7 @@ $$\text{BP1: } \delta^L = \nabla_{a^L} C_x \odot \sigma'(z^L) = a^L - y, \qquad
 $$\text{BP3: } \frac{\partial C}{\partial b^l} = \frac1n \sum_x \delta^l, \qquad
   \text{BP4: } \frac{\partial C}{\partial W^l} = \frac1n \sum_x \delta^l (a^{l-1})^\top.$$
 
-Every claim is a :class:`~derivations._network.NetworkClaim`: one matrix or index expression with
+Every claim is a :class:`~derivations.network.NetworkClaim`: one matrix or index expression with
 symbolic sizes, proved on explicit 2-3-2 and 3-4-3-2 networks and checked against ``jax.grad`` of
 the whole cost at 784-100-10 and 784-128-64-64-10, batch 64.  A batch is stored column-wise
 ($\frac1n \sum_x \delta^l (a^{l-1})^\top = \frac1N \Delta^l (A^{l-1})^\top$).
@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import EqualityClaim, closed_interval, open_interval
-from ._network import (BCE, MSE, A, A_prev, Delta, Delta_next, G, N, NetworkClaim, W_next, Y, act_prime,
+from .claims import EqualityClaim, closed_interval, open_interval
+from .network import (BCE, MSE, A, A_prev, Delta, Delta_next, G, N, NetworkClaim, W_next, Y, act_prime,
                        Z, dC_db, dC_dW, dC_dZ, dZnext_dZ, n_l, n_next, n_prev, ones_N, sigma_prime)
 from .bce_sigmoid import ce
 from .sources import ko
 
-__all__ = ["CLAIMS", "REFUTED"]
+__all__ = ["CLAIMS", "REFUTED", "DC_DA"]
 
 j, k, x, c = sp.symbols("j k x c", integer=True, nonnegative=True)
 H = sp.HadamardProduct
@@ -46,7 +46,9 @@ def _sum_x(e):
 
 _ONES_L = sp.OneMatrix(n_l, N)
 # -(y/a - (1 - y)/(1 - a)), elementwise
-_DC_DA = -(H(Y, sp.HadamardPower(A, -1)) - H(_ONES_L - Y, sp.HadamardPower(_ONES_L - A, -1)))
+DC_DA = -(H(Y, sp.HadamardPower(A, -1)) - H(_ONES_L - Y, sp.HadamardPower(_ONES_L - A, -1)))
+r"""$\nabla_a C_x = -(y \oslash a - (1 - y) \oslash (1 - a))$: the cross-entropy's gradient in
+the output activations, elementwise."""
 
 _S1 = ko(1)
 _GEN = "Generalize the CE cost with sigmoid to many-neuron with multi-layer networks: BP1-BP4"
@@ -185,7 +187,7 @@ CLAIMS = (
         title="BP1 derivation: dC_x/da_j^L for the cross-entropy",
         source=_BP1,
         statement=r"\frac{\partial C_x}{\partial a_j^L} = - \left(\frac{y_j}{a_j^L} - \frac{1 - y_j}{1 - a_j^L} \right)",
-        lhs=G, rhs=_DC_DA, layers="output", cost=BCE, scope="sample",
+        lhs=G, rhs=DC_DA, layers="output", cost=BCE, scope="sample",
         note=_PER_SAMPLE + "The gradient of C_x = sum_j C_{x,j} in the output activations of the network. "
              "Where a^L rounds to 1 in float64 the mpmath referee decides.",
     ),
@@ -195,7 +197,7 @@ CLAIMS = (
         source=_BP1,
         statement=r"\delta_j^L \equiv \frac{\partial C_x}{\partial z_j^L} = - \left(\frac{y_j}{a_j^L} - "
                   r"\frac{1 - y_j}{1 - a_j^L} \right) a_j^L (1 - a_j^L)",
-        lhs=Delta, rhs=H(_DC_DA, A, _ONES_L - A), layers="output", cost=BCE, scope="sample",
+        lhs=Delta, rhs=H(DC_DA, A, _ONES_L - A), layers="output", cost=BCE, scope="sample",
         note=_PER_SAMPLE + "The middle of the chain, with sigma'(z) = a(1 - a): holds for the sigmoid "
              "only (the symbolic witness proves it after substituting the sigmoid).",
     ),

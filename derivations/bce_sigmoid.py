@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import (EqualityClaim, GradientClaim, InequalityClaim, LimitClaim,
+from .claims import (EqualityClaim, GradientClaim, InequalityClaim, LimitClaim,
                      closed_interval, open_interval, real_line)
-from ._functions import sigmoid
+from .functions import sigmoid
 from .sources import ko
 
 __all__ = ["a", "y", "cost_per_sample", "dC_da", "d2C_da2", "binary_entropy", "N_SAMPLES",

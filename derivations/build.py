@@ -28,7 +28,7 @@ import datetime
 
 import sympy as sp
 
-from ._claim import (ClaimError, EqualityClaim, GradientClaim, InequalityClaim, LimitClaim,
+from .claims import (ClaimError, EqualityClaim, GradientClaim, InequalityClaim, LimitClaim,
                      Source)
 
 __all__ = ["user_source", "gradient_claim", "jacobian_claim", "equality_claim",

@@ -18,20 +18,20 @@ $p_k - \mathbb{1}\{k = y_i\}$.  Each step as written is a row (refuted with a co
 student can check by hand: two classes, equal scores), next to the narrower claims that hold.
 
 Claims about every number of classes use index notation with a symbolic $K$
-(:mod:`derivations._indexed`).
+(:mod:`derivations.indexed`).
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import (EqualityClaim, GradientClaim, InequalityClaim, Interval, LimitClaim,
+from .claims import (EqualityClaim, GradientClaim, InequalityClaim, Interval, LimitClaim,
                      ValueClaim, open_interval, real_line)
-from ._indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
+from .indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
                        size)
 from .sources import miranda
 
-__all__ = ["K", "f", "k", "y_i", "p", "loss", "CLAIMS"]
+__all__ = ["K", "f", "k", "y_i", "p", "loss", "QX", "QD", "pv", "CLAIMS"]
 
 K = size("K")
 k, j, y_i = index("k"), index("j"), index("y_i")
@@ -88,8 +88,11 @@ def _quotient_rule():
             {x: real_line(), u: real_line(), v: real_line(), s: real_line(), t: real_line()})
 
 
-_QC, _QX, _QD, _QDOM = _quotient_rule()
-_pv = sp.Symbol("p_k", positive=True)
+_QC, QX, QD, _QDOM = _quotient_rule()
+"""The quotient rule on linear $f = u + vx$, $g = s + tx$: ``QX`` is $x$, ``QD`` the true
+$(g f' - f g')/g^2$."""
+pv = sp.Symbol("p_k", positive=True)
+"""$p_k$ as a number in $(0, 1)$."""
 
 CLAIMS = (
     IndexedInequalityClaim(
@@ -215,7 +218,7 @@ CLAIMS = (
         title="The quotient rule D(f/g) = (g Df - f Dg)/g^2",
         source=_DER,
         statement=r"\mathbf{D}\frac{f(x)}{g(x)} = \frac{g(x) \mathbf{D} f(x) - f(x) \mathbf{D} g(x)}{g(x)^2}",
-        cost=_QC, wrt=_QX, claimed=_QD, domain=_QDOM,
+        cost=_QC, wrt=QX, claimed=QD, domain=_QDOM,
         note="The extracted text prints the left-hand side as f(x)/g(x), without the operator D "
              "(lost with the markup); formalized is the rule it states, D(f/g). The derivative of "
              "f/g at a point depends only on f, f', g, g' there, so checking it for every linear "
@@ -271,7 +274,7 @@ CLAIMS = (
         title="The algebra of the last display: -(1/p_k) p_k (1 - p_k) = p_k - 1",
         source=_DER,
         statement=r"-\frac{1}{p_k} \left(p_k (1 - p_k)\right) = p_k - 1,\ p_k \in (0, 1)",
-        lhs=-1 / _pv * (_pv * (1 - _pv)), rhs=_pv - 1, domain={_pv: open_interval(0, 1)},
+        lhs=-1 / pv * (pv * (1 - pv)), rhs=pv - 1, domain={pv: open_interval(0, 1)},
         note="The algebra is right; what is wrong is its first factor for k != y_i "
              "(miranda.dl_dp_as_written).",
     ),

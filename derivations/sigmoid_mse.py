@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import (EqualityClaim, GradientClaim, LimitClaim, ValueClaim, integers,
+from .claims import (EqualityClaim, GradientClaim, LimitClaim, ValueClaim, integers,
                      real_line)
-from ._functions import sigmoid, sigmoid_explicit
+from .functions import sigmoid, sigmoid_explicit
 from .sources import ko
 
 __all__ = ["w", "b", "x", "y", "z", "a", "cost", "sigmoid_prime", "grad_w", "grad_b", "CLAIMS"]

@@ -12,7 +12,7 @@ $$\frac{\partial a_j}{\partial z_k} = a_j(\delta_{jk} - a_k) =
 1 / \sum_k e^{c (z_k - z_j)}$; and its limit as $c \to \infty$.
 
 Everything that holds for every $K$ is stated in index notation with a symbolic $K$
-(:mod:`derivations._indexed`): SymPy proves it for all $K \ge 2$ and the checkers evaluate it at
+(:mod:`derivations.indexed`): SymPy proves it for all $K \ge 2$ and the checkers evaluate it at
 $K = 2, 10, 1000$.  The claims are about $K \ge 2$ classes: with $K = 1$, $a_1 = 1$ is not in
 $(0, 1)$.  The matrix form is also spelled out for $K = 3$ as an ordinary gradient claim, which the
 explicit-size witnesses check independently of the index machinery.
@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import GradientClaim, LimitClaim, positive, real_line
-from ._indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
+from .claims import GradientClaim, LimitClaim, positive, real_line
+from .indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
                        size)
 from .sources import ko
 

@@ -10,7 +10,7 @@ the weight and bias gradients per example, averaged over a mini-batch and in mat
 the ranges of the output gradient's entries.
 
 Everything that holds for every number of classes is stated in index notation with symbolic
-sizes (:mod:`derivations._indexed`): $K$ classes, $m$ inputs to the output layer, $n$ examples
+sizes (:mod:`derivations.indexed`): $K$ classes, $m$ inputs to the output layer, $n$ examples
 in a batch, labels $y_x$ as an index-valued array.  SymPy proves them for all sizes; the
 checkers evaluate them at $K = 2, 10, 1000$.  The mini-batch matrix form is also spelled out
 with SymPy matrices at $K = 3$, $m = 2$, $n = 2$, which checks the matrix algebra (the order of
@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._claim import (GradientClaim, InequalityClaim, LimitClaim, ValueClaim, open_interval, positive,
+from .claims import (GradientClaim, InequalityClaim, LimitClaim, ValueClaim, open_interval, positive,
                      real_line)
-from ._indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
+from .indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
                        size)
 from .softmax import K, S, i, j, k, softmax, z
 from .sources import ko
 
 __all__ = ["y", "cost", "grad_z", "m", "n", "W", "b", "a_prev", "Y", "X", "batch_cost",
-           "batch_grad_w", "batch_grad_b", "CLAIMS"]
+           "batch_grad_w", "batch_grad_b", "a", "softmax_layer", "EGW", "CLAIMS"]
 
 y = index("y")
 l, x = index("l"), index("x")
@@ -41,7 +41,7 @@ cost = -sp.log(softmax(y))
 grad_z = softmax(j) - sp.KroneckerDelta(j, y)
 """$a_j - y_j$ with the one-hot label $y_j = \\delta_{jy}$."""
 
-_a = sp.IndexedBase("a", positive=True)   # the softmax outputs as free variables, for (4)
+a = sp.IndexedBase("a", positive=True)   # the softmax outputs as free variables, for (4)
 W = sp.IndexedBase("W", real=True)
 b = sp.IndexedBase("b", real=True)
 a_prev = sp.IndexedBase("a_prev", real=True)   # a^{L-1}, the input of the output layer
@@ -59,16 +59,16 @@ def _z_layer(t, inputs=a_prev, ex=None):
     return sp.Sum(W[t, l] * entry, (l, 1, m)) + b[t]
 
 
-def _softmax_layer(t, ex=None):
+def softmax_layer(t, ex=None):
     """Softmax output ``t`` of the layer, for one example or example ``ex`` of a batch."""
     return sp.exp(_z_layer(t, X if ex is not None else a_prev, ex)) / sp.Sum(
         sp.exp(_z_layer(i, X if ex is not None else a_prev, ex)), (i, 1, K))
 
 
-example_cost = -sp.log(_softmax_layer(y))
-batch_cost = sp.Sum(-sp.log(_softmax_layer(Y[x], x)), (x, 1, n)) / n
-batch_grad_w = sp.Sum(X[x, k] * (_softmax_layer(j, x) - _d(Y[x], j)), (x, 1, n)) / n
-batch_grad_b = sp.Sum(_softmax_layer(j, x) - _d(Y[x], j), (x, 1, n)) / n
+example_cost = -sp.log(softmax_layer(y))
+batch_cost = sp.Sum(-sp.log(softmax_layer(Y[x], x)), (x, 1, n)) / n
+batch_grad_w = sp.Sum(X[x, k] * (softmax_layer(j, x) - _d(Y[x], j)), (x, 1, n)) / n
+batch_grad_b = sp.Sum(softmax_layer(j, x) - _d(Y[x], j), (x, 1, n)) / n
 
 _SIZES = (2, 10, 1000)
 _IX = dict(shapes={z: (K,)}, size_min={K: 2}, sizes=_SIZES)
@@ -110,7 +110,8 @@ def _explicit_batch():
     return cost_, list(Wm), gw, list(bm), gb, {s: real_line() for s in syms}
 
 
-_EC, _EW, _EGW, _EB, _EGB, _EDOM = _explicit_batch()
+_EC, _EW, EGW, _EB, _EGB, _EDOM = _explicit_batch()
+"""``EGW``: the true weight gradient of the explicit batch (K = 3, m = 2, n = 2), a 3 x 2 matrix."""
 
 
 def _no_slowdown():
@@ -228,8 +229,8 @@ CLAIMS = (
         source=_AVOID,
         statement=r"\frac{\partial C_x}{\partial a_k} = -\frac{1}{a_y} \frac{\partial a_y}{\partial a_k} = -\frac{1}{a_y} \delta_{ky}"
                   r"\quad (C_x = -\ln a_y,\ a \in (0, 1)^K,\ k, y \in \{1, \dots, K\})",
-        cost=-sp.log(_a[y]), wrt=_a[k], claimed=-_d(k, y) / _a[y],
-        ranges={k: (1, K), y: (1, K)}, shapes={_a: (K,)}, entry_domains={_a: open_interval(0, 1)},
+        cost=-sp.log(a[y]), wrt=a[k], claimed=-_d(k, y) / a[y],
+        ranges={k: (1, K), y: (1, K)}, shapes={a: (K,)}, entry_domains={a: open_interval(0, 1)},
         size_min={K: 2}, sizes=_SIZES,
         note="The cost as a function of the outputs a_1, ..., a_K taken as independent variables "
              "(each in (0, 1)), as the partial derivative in (4) treats them.",
@@ -333,7 +334,7 @@ CLAIMS = (
         title="Weight gradient for a single example: (a_j - y_j) a_k^{L-1}",
         source=_AVOID,
         statement=r"\frac{\partial C_x}{\partial w_{jk}} = \frac{\partial C_x}{\partial z_j} \frac{\partial z_j}{\partial w_{jk}} = (a_j - y_j) a^{L-1}_k" + _LRANGE,
-        cost=example_cost, wrt=W[j, k], claimed=(_softmax_layer(j) - _d(j, y)) * a_prev[k],
+        cost=example_cost, wrt=W[j, k], claimed=(softmax_layer(j) - _d(j, y)) * a_prev[k],
         ranges={j: (1, K), k: (1, m), y: (1, K)}, **_LAYER,
         note="C_x = -ln softmax(W a^{L-1} + b)_y; every weight w_jk, for symbolic K and m.",
     ),
@@ -342,7 +343,7 @@ CLAIMS = (
         title="Bias gradient for a single example: a_j - y_j",
         source=_AVOID,
         statement=r"\frac{\partial C_x}{\partial b_j} = \frac{\partial C_x}{\partial z_j} \frac{\partial z_j}{\partial b_j} = (a_j - y_j) \cdot 1 = a_j - y_j" + _LRANGE,
-        cost=example_cost, wrt=b[j], claimed=_softmax_layer(j) - _d(j, y),
+        cost=example_cost, wrt=b[j], claimed=softmax_layer(j) - _d(j, y),
         ranges={j: (1, K), y: (1, K)}, **_LAYER,
     ),
     IndexedGradientClaim(
@@ -366,7 +367,7 @@ CLAIMS = (
         title="Matrix form: grad_W C = (1/n) sum_x (a - y)(a^{L-1})^T",
         source=_AVOID,
         statement=r"\nabla_{W^L} C = \frac{1}{n} \sum_x (a^L - y) (a^{L-1})^\top \quad (K = 3,\ m = 2,\ n = 2)",
-        cost=_EC, wrt=tuple(_EW), claimed=[_EGW[r, s] for r in range(3) for s in range(2)], domain=_EDOM,
+        cost=_EC, wrt=tuple(_EW), claimed=[EGW[r, s] for r in range(3) for s in range(2)], domain=_EDOM,
         note="Spelled out with SymPy matrices: 3 classes, 2 inputs, 2 examples of classes 1 and "
              "3; W is flattened row by row. Checks the outer product's orientation, which the "
              "entrywise claims do not exercise.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._claim import Source
+from .claims import Source
 
 __all__ = ["ko", "miranda", "KO_TITLE", "MIRANDA_TITLE", "document_position"]
 
@@ -35,8 +35,9 @@ MIRANDA_SECTIONS = ("Softmax Activation Function", "Negative Log-Likelihood (NLL
 def document_position(source) -> tuple:
     """(document, section) ranks: Ko 2026 sections 1-4, then Miranda 2017's three headings.
 
-    The catalog is sorted by this key, stably, so claims keep their module order within a
-    section while a module may hold claims of several sections.
+    The catalog (:func:`derivations.catalog`) sorts by this key, then by the rank of the
+    claim's family in :data:`derivations.FAMILIES`, keeping each family's own order within a
+    section; a family may hold claims of several sections.
     """
     if source.document == KO_TITLE:
         head = source.section.split(" ", 1)[0]

@@ -49,7 +49,7 @@ def verified(claim_id: str):
             res.claim = claim
             return res
         res = checkers.verify(claim)
-        stored = copy.copy(res)   # every attribute (the engine adds some beyond the fields)
+        stored = copy.copy(res)   # every field, per-point evidence included; res keeps its claim
         stored.claim = claim_id
         path.write_bytes(pickle.dumps(stored))
         return res

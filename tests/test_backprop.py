@@ -13,7 +13,7 @@ import checkers  # noqa: F401  (x64, registers the network kind)
 import derivations
 from conftest import assert_verdict
 from derivations import backprop
-from derivations._functions import sigmoid
+from derivations.functions import sigmoid
 
 CLAIMS = backprop.CLAIMS
 NETWORK = [c for c in CLAIMS if c.kind == "network"]
@@ -39,8 +39,8 @@ NEEDS_SIGMOID = {"backprop.bp1_ce_product", "backprop.bp1_ce", "backprop.bp1_ce_
 
 def _entries(claim):
     """How many gradient entries the autodiff witness must compare (worked out from the shapes)."""
-    from checkers.network import NUMERIC_NETWORKS, _regimes_for, layers_of
-    from derivations._network import N, n_l, n_next, n_prev
+    from checkers.network import NUMERIC_NETWORKS, layers_of, regimes_for
+    from derivations.network import N, n_l, n_next, n_prev
 
     total = 0
     for i, spec in enumerate(NUMERIC_NETWORKS):
@@ -49,7 +49,7 @@ def _entries(claim):
             dims = {n_prev: s[l - 1], n_l: s[l], n_next: s[l + 1] if l < spec.L else 0,
                     N: 1 if claim.scope == "sample" else spec.batch}
             r, c = (int(sp.sympify(d).xreplace(dims)) for d in claim.lhs_shape)
-            total += len(_regimes_for(i)) * r * c * (spec.batch if claim.scope == "sample" else 1)
+            total += len(regimes_for(i)) * r * c * (spec.batch if claim.scope == "sample" else 1)
     return total
 
 

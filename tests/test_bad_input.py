@@ -80,11 +80,12 @@ RELU_TORCH = gradient_claim("bad_input.relu", sp.Max(u, 0), u, sp.Piecewise((1, 
 
 
 def test_kink_is_named_instead_of_a_mismatch():
-    # The raw witnesses see a "mismatch" at u = 0, where relu has no derivative ...
-    raw = checkers.verify(RELU_TORCH, points=128)
-    assert raw.verdict in ("REFUTED", "DISPUTED") and raw.counterexample.point == {"u": "0"}
-    # ... which the kink-aware check names, and sets aside; the claim holds everywhere else.
-    res = kinks.verify(RELU_TORCH, points=128)
+    # The raw witnesses would see a "mismatch" at u = 0, where relu has no derivative ...
+    assert kinks.on_kink(kinks.find_kinks(RELU_TORCH), RELU_TORCH.variables, [[0.0], [1.0]]).tolist() \
+        == [0, -1]
+    # ... which checkers.verify (behind every entry point) names, and sets aside; the claim holds
+    # everywhere else.
+    res = checkers.verify(RELU_TORCH, points=128)
     assert res.verdict == "VERIFIED", str(res)
     assert "not differentiable where u = 0 (kink of Max(0, u))" in res.message
     assert res.set_aside >= 1
@@ -93,7 +94,7 @@ def test_kink_is_named_instead_of_a_mismatch():
 def test_wrong_off_the_kink_is_still_refuted_off_the_kink():
     claim = gradient_claim("bad_input.abs_wrong", sp.Abs(u), u, sp.Piecewise((2, u > 0), (-1, True)),
                            domain={u: real_line()})
-    res = kinks.verify(claim, points=128)
+    res = checkers.verify(claim, points=128)
     assert res.verdict == "REFUTED"
     assert float(res.counterexample.point["u"]) > 0      # d|u|/du = 1, not 2, for u > 0
 
@@ -264,7 +265,7 @@ SLOW = gradient_claim(   # proving it takes SymPy about 10 s (cancel after rewri
 
 
 def test_sympy_time_bound_gives_undecided_symbolic_witness_with_message():
-    res = kinks.verify(SLOW, points=128, symbolic_seconds=1.0)
+    res = checkers.verify(SLOW, points=128, symbolic_seconds=1.0)
     sym = res.witness("symbolic")
     assert sym.status == "UNDECIDED" and sym.detail == "SymPy did not finish within 1 s"
     assert res.verdict == "VERIFIED"          # the numeric witnesses still decide

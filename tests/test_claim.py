@@ -80,10 +80,23 @@ def test_importing_derivations_loads_no_numerics():
     assert out.stdout.split()[0] == "False"
 
 
-def test_catalog_sorted_by_document_then_section_keeping_module_order():
+def test_catalog_sorted_by_document_then_section_then_family():
     from derivations.sources import document_position
 
     cat = d.catalog()
     keys = [document_position(c.source) for c in cat]
     assert keys == sorted(keys) and keys[0] == (0, 1) and keys[-1][0] == 1
     assert all(k[1] != 99 for k in keys)  # every section recognised
+    rank = {f: i for i, f in enumerate(d.FAMILIES)}
+    full = [(document_position(c.source), rank[d.family_of(c.id)]) for c in cat]
+    assert full == sorted(full)
+    # within a family and a section, the family's own order
+    for family in d.FAMILIES:
+        own = [c.id for c in d.family_claims(family)]
+        for section in {document_position(c.source) for c in d.family_claims(family)}:
+            listed = [c.id for c in cat if d.family_of(c.id) == family and document_position(c.source) == section]
+            assert listed == [i for i in own if i in set(listed)]
+    # the section-3 softmax sweep (module experiments) comes after the softmax claims
+    ids = [c.id for c in cat]
+    assert ids.index("experiments.softmax_sweep_unique_max") > ids.index("softmax.limit_tied_max_m3")
+    assert d.family_of("experiments.softmax_sweep_unique_max") == "softmax_experiments"

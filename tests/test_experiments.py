@@ -112,6 +112,16 @@ def test_measured_numbers_match_the_hand_computation(claim, result_of):
                 assert value == pytest.approx(want, rel=1e-7, abs=1e-300), (claim.id, got)
 
 
+def test_the_claim_model_is_apart_from_the_catalog_and_still_importable_from_it():
+    from derivations import experiment_model as em
+
+    for name in ("ExperimentClaim", "Training", "Sweep", "Quantity", "Criterion", "Panel", "Figure",
+                 "number_tex", "OPS", "value", "ratio"):
+        assert getattr(de, name) is getattr(em, name), name
+    assert all(type(c) is em.ExperimentClaim for c in CLAIMS)
+    assert not hasattr(em, "CLAIMS")  # the model holds no catalog claims
+
+
 def test_the_toy_uses_the_stated_constants():
     for run in de.TOY_RUNS:
         assert run.learning_rate == sp.Rational(15, 100) and run.epochs == 300

@@ -245,3 +245,42 @@ def test_implementation_record_and_layout_errors():
     with pytest.raises(ImplementationError, match=r"returns 2 value\(s\) per point; the claim's "
                        r"cost is a scalar"):
         verify_implementation(lambda w, b, x, y: jnp.stack([w, b]), TANH_WB, points=8)
+
+
+def test_result_fields_are_declared_and_kinks_counted():
+    """ImplementationResult is a dataclass: its extra fields are declared, and filled by the
+    constructor (relu: the points at u = 0 are set aside from the gradient comparison)."""
+    import dataclasses
+
+    from checkers.implementation import ImplementationResult
+
+    names = {f.name for f in dataclasses.fields(ImplementationResult)}
+    assert {"target", "claim_result", "name", "points", "sample_shares", "kinks",
+            "set_aside"} <= names
+    u = sp.Symbol("u", real=True)
+    claim = gradient_claim("test_impl.relu", sp.Max(0, u), u, sp.Heaviside(u),
+                           domain={u: real_line()})
+    res = verify_implementation(jax.nn.relu, claim, points=128, check_claim=False)
+    assert res.verdict == "VERIFIED", str(res)
+    assert res.target is claim and res.name == "relu" and res.points == 128
+    assert len(res.kinks) == 1 and res.set_aside > 0
+    assert res.witness("implementation gradient").points == 128 - res.set_aside
+
+
+def test_referee_compares_float64_output_with_the_exact_value():
+    """The referee's rule on one point (exp(u), u = 710: the true value 2.23e308 overflows
+    float64): +inf is right, -inf and NaN are wrong; at u = 1 a value off by 1e-9 fails and
+    float64 e passes."""
+    import math
+
+    from checkers.implementation.tolerance import IMPL_RTOL, decide_point
+
+    u = sp.Symbol("u", real=True)
+    m = sp.ImmutableMatrix([[sp.exp(u)]])
+    at = lambda x, c: decide_point((u,), m, np.array([x]), [c], IMPL_RTOL, np.array([np.nan]))[:2]
+    assert at(710.0, math.inf) == ("ok", None)
+    assert at(710.0, -math.inf) == ("fail", 0)
+    assert at(710.0, math.nan) == ("fail", 0)
+    assert at(710.0, 1e308) == ("fail", 0)
+    assert at(1.0, math.e) == ("ok", None)
+    assert at(1.0, math.e * (1 + 1e-9)) == ("fail", 0)

@@ -1,4 +1,4 @@
-r"""The Taylor remainder witness of indexed gradient claims (issue 6, :mod:`checkers.indexed_taylor`).
+r"""The Taylor remainder witness of indexed gradient claims (issue 6, :mod:`checkers.indexed.taylor`).
 
 $r(\epsilon) = |f(x + \epsilon h) - f(x) - \epsilon \langle g, h\rangle|$ must fall like
 $\epsilon^2$ down to the rounding level, along random directions over the whole row and the
@@ -13,19 +13,19 @@ import sympy as sp
 
 import checkers  # noqa: F401  (x64 first)
 import derivations
-from checkers import engine
-from checkers import indexed_taylor as T
-from checkers.indexed import _Seed
+from checkers import kinds
+from checkers.indexed import Seed
+from checkers.indexed import taylor as T
 
 SEED = checkers.DEFAULT_SEED
 GRADIENT_CLAIMS = [c for c in derivations.catalog() if c.kind == "indexed_gradient"]
 REFUTED = {"miranda.chain_rule_as_written", "miranda.dl_dp_as_written", "miranda.dl_df_as_written"}
 def _witness(claim, **kw):
-    return T.taylor_witness(claim, _Seed(SEED), **kw)
+    return T.taylor_witness(claim, Seed(SEED), **kw)
 
 
 def test_registered_for_indexed_gradient_claims():
-    assert [n for n, _ in engine.WITNESSES["indexed_gradient"]] == [
+    assert [n for n, _ in kinds.kind_of("indexed_gradient").witnesses] == [
         "autodiff", "finite differences", "taylor remainder"]
 
 
@@ -143,3 +143,17 @@ def test_refuted_catalog_claims_stay_refuted_not_disputed(result_of):
         res = result_of(cid)
         assert res.verdict == "REFUTED", str(res)
         assert res.witness("taylor remainder").status == "FAIL"
+
+
+def test_the_window_never_spans_a_nonfinite_remainder():
+    """The shared window (:func:`checkers.taylor.window`, also the network witness's) starts after
+    the last non-finite remainder before its end (a large step left the domain), not at the first
+    finite one: orders across a NaN mean nothing."""
+    from checkers import taylor
+
+    R = 0.3 * taylor.GRID ** 2
+    lo, hi = taylor.window(R, 1e-14, 10)
+    assert (lo, hi) == (12, 23)
+    R[[0, 15]] = np.nan
+    lo, hi = taylor.window(R, 1e-14, 10)
+    assert (lo, hi) == (16, 23) and np.isfinite(R[lo:hi]).all()

@@ -17,7 +17,7 @@ import pytest
 
 import checkers
 import derivations
-from checkers.report_md import extract_formulas, render_markdown
+from checkers.report import extract_formulas, render_markdown
 from checkers.sampling import DEFAULT_POINTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

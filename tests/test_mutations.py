@@ -63,10 +63,24 @@ def test_every_mutant_breaks_a_claim_of_the_catalog():
 def test_at_least_60_mutants_and_every_catalog_family_has_some():
     assert len(MUTANTS) >= 60
     assert M.missing_families() == [], (
-        f"catalog families without mutants: {M.missing_families()}; add them to "
-        "checkers.mutation.FAMILY_MUTANTS")
+        f"catalog families without mutants: {M.missing_families()}; add them beside the family's "
+        "claims, in derivations/<module>_mutants.py")
     per_family = {f: len(M.mutants(f)) for f in M.families()}
     assert all(n >= 3 for n in per_family.values()), per_family
+
+
+def test_mutants_are_data_beside_their_claims():
+    """Each catalog module X keeps the mutants of its own claims in derivations.X_mutants."""
+    import importlib
+
+    for family, (module, _) in derivations.FAMILIES.items():
+        try:
+            data = importlib.import_module(f"derivations.{module}_mutants").MUTANTS
+        except ModuleNotFoundError:
+            continue
+        owners = {derivations.FAMILIES[derivations.family_of(m.original)][0] for m in data}
+        assert owners == {module}, f"derivations.{module}_mutants breaks claims of {owners}"
+    assert [m.id for m in M.mutants()] == [m.id for m in derivations.mutants()]
 
 
 def test_every_operator_named_in_issue_6_is_present():
@@ -118,7 +132,7 @@ def test_alone_runs_leave_out_the_symbolic_counterexample():
     run = M.run_mutant(BY_ID["bce_sigmoid.dc_da.mut_flipped_sign"], points=64)
     assert "symbolic counterexample" in run.result.sample_shares
     assert run.alone["autodiff"].points == 64  # plain sample, re-run without the added point
-    assert run.caught_by == ["symbolic", "autodiff", "finite differences"]
+    assert run.caught_by == ["symbolic", "autodiff", "finite differences", "taylor remainder"]
 
 
 def test_render_table_counts_and_explains():

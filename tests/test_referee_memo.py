@@ -10,6 +10,9 @@ import checkers  # noqa: F401
 import derivations as d
 from checkers import cli, highprec
 from checkers import indexed as ci
+from checkers.indexed import arrays as ca
+from checkers.indexed import points as cp
+from checkers.indexed import referee as cr
 from derivations import sigmoid
 
 x = sp.Symbol("x", real=True)
@@ -44,9 +47,9 @@ def test_compare_at_memo_hands_out_fresh_lists_and_keeps_signed_zeros_apart():
 
 def _referee(claim, sizes):
     pts = ci.sample_points(claim, sizes, None, 7)
-    out = ci._out_arrays(claim, sizes)
+    out = cp._out_arrays(claim, sizes)
     true = sp.diff(claim.cost, claim.wrt)
-    return ci._Referee(claim, pts, [claim.claimed], [true], ("==",), out), pts
+    return cr.Referee(claim, pts, [claim.claimed], [true], ("==",), out), pts
 
 
 def test_indexed_referee_memo_gives_the_batch_values():
@@ -56,24 +59,24 @@ def test_indexed_referee_memo_gives_the_batch_values():
     rows = [0, 1, 2, 5]
     dps = 64
     whole = referee._values(rows, dps)  # one piece, no memo
-    ci._MEMO["claim"] = None
+    cr._MEMO["claim"] = None
     part = referee.values(rows[1:3], dps)  # fills the memo for two rows
-    assert ci._MEMO["claim"] is claim and len(ci._MEMO["rows"]) == 2
+    assert cr._MEMO["claim"] is claim and len(cr._MEMO["rows"]) == 2
     memo = referee.values(rows, dps)  # two from the memo, two evaluated
     for a, b in zip(whole, memo):
         assert a.shape == b.shape and all(u == v for u, v in zip(a.ravel(), b.ravel()))
     assert all(u == v for u, v in zip(part[0].ravel(), whole[0][1:3].ravel()))
     # a second witness of the same claim (same points, a new Points object) reads the memo
     again, _ = _referee(claim, sizes)
-    n = len(ci._MEMO["rows"])
+    n = len(cr._MEMO["rows"])
     again.values(rows, dps)
-    assert len(ci._MEMO["rows"]) == n
+    assert len(cr._MEMO["rows"]) == n
     # another claim starts an empty memo; other digits are other entries
     referee.values(rows[:1], 2 * dps)
-    assert len(ci._MEMO["rows"]) == n + 1
+    assert len(cr._MEMO["rows"]) == n + 1
     other = claim.replace(claimed=claim.claimed * 2)
     _referee(other, sizes)[0].values(rows[:1], dps)
-    assert ci._MEMO["claim"] is other and len(ci._MEMO["rows"]) == 1
+    assert cr._MEMO["claim"] is other and len(cr._MEMO["rows"]) == 1
 
 
 @pytest.mark.parametrize("env, expect", [
@@ -98,14 +101,14 @@ def test_gradient_rows_memo_keys_on_the_points_not_on_the_call():
     """The autodiff witness and the Taylor set-up share jax.grad rows only for the same points."""
     claim = d.get("softmax_nll.grad_z")
     sz = claim.size_instances[0]
-    out = ci._out_arrays(claim, sz)
+    out = cp._out_arrays(claim, sz)
     a = ci.sample_points(claim, sz, 8, seed=3)
-    first = ci._autodiff_arrays(claim, a, out)
-    again = ci._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=3), out)
+    first = ca._autodiff_arrays(claim, a, out)
+    again = ca._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=3), out)
     assert again is first and not first[0].flags.writeable
-    raw = ci._autodiff_arrays_raw(claim, a, out)
+    raw = ca._autodiff_arrays_raw(claim, a, out)
     assert all(np.array_equal(m, r, equal_nan=True) for m, r in zip(first, raw))
-    other = ci._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=4), out)
+    other = ca._autodiff_arrays(claim, ci.sample_points(claim, sz, 8, seed=4), out)
     assert not np.array_equal(other[0], first[0])
-    sub = ci._autodiff_arrays(claim, a.take([1, 2]), out)   # same seed and sizes, other rows
+    sub = ca._autodiff_arrays(claim, a.take([1, 2]), out)   # same seed and sizes, other rows
     assert sub[0].shape[0] == 2 and np.array_equal(sub[0], first[0][[1, 2]], equal_nan=True)

@@ -10,8 +10,12 @@ import sympy as sp
 
 import checkers
 import derivations
-from checkers import figures
-from checkers.report_md import extract_formulas, render_markdown, tex, worked_counterexample, write_markdown
+from checkers import scalar_render
+from checkers.kinds import kind_of
+from checkers.report import (error_summary, extract_formulas, figure_index, pointwise_errors,
+                             render_markdown, tex, worked_counterexample, write_markdown)
+
+GRADIENT_WITNESSES = scalar_render.GRADIENT_WITNESSES
 
 IDS = ["mse_sigmoid.grad_w", "sigmoid.value_at_4", "bce_sigmoid.log_a_negative",
        "bce_sigmoid.dataset_cost_formula", "bce_sigmoid.second_derivative_vanishes_at_y",
@@ -46,7 +50,7 @@ def test_every_claim_has_its_evidence(report, results):
         assert "| witness | result | method | worst rel. error | tolerance | points | evidence |" in s
         for w in r.witnesses:
             assert f"| {w.witness} | {w.status} |" in s
-        assert ("SymPy residual" in s) if r.claim.kind in ("gradient", "equality") else ("SymPy" in s)
+        assert ("SymPy residual" in s) if kind_of(r.claim).render.residual_label else ("SymPy" in s)
 
 
 def test_sample_line_counts_every_point(report, result_of):
@@ -125,7 +129,7 @@ def test_error_section_numbers_come_from_the_witnesses(report, results):
     part = report[report.index("## Agreement across input magnitudes"):report.index("## Claims")]
     assert "figures/gradient_error_vs_magnitude.png" in part
     grad = [r for r in results if r.claim.kind == "gradient"]
-    for name in figures.GRADIENT_WITNESSES:
+    for name in GRADIENT_WITNESSES:
         row = next(x for x in part.splitlines() if x.startswith(f"| {name} |"))
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert int(cells[1]) == len(grad)
@@ -163,8 +167,8 @@ def test_render_is_deterministic_and_write_makes_the_figures(results, tmp_path):
         assert data.startswith(b"\x89PNG") and b"Software" not in data and b"matplotlib" not in data
 
 
-def test_gradient_points_prefer_the_witnesses_own_per_point_arrays(result_of, monkeypatch):
-    """When the witnesses expose ``per_point`` (see checkers/figures.py), nothing is recomputed."""
+def test_error_figure_is_drawn_from_the_witnesses_per_point_evidence(result_of):
+    """The figure's points are exactly what each witness recorded (``WitnessResult.per_point``)."""
     import copy
 
     import numpy as np
@@ -173,27 +177,76 @@ def test_gradient_points_prefer_the_witnesses_own_per_point_arrays(result_of, mo
     res.witnesses = [copy.copy(w) for w in res.witnesses]
     n = res.points
     for k, w in enumerate(res.witnesses):
-        if w.witness in figures.GRADIENT_WITNESSES:
+        if w.witness in GRADIENT_WITNESSES:
             w.per_point = {"relerr": np.full(n, 1e-14 * (k + 1)), "decided": np.arange(n) % 2 == 0,
                            "magnitude": np.linspace(0, 1e3, n), "regime": np.array(["uniform"] * n, dtype=object)}
-
-    def no_recompute(*a, **kw):
-        raise AssertionError("recomputed although per_point was given")
-
-    monkeypatch.setattr(figures, "_recompute", no_recompute)
-    data = figures.gradient_points([res], seed=checkers.DEFAULT_SEED, points=1024)
-    s = figures.error_summary(data)
-    for name in figures.GRADIENT_WITNESSES:
+    s = error_summary(pointwise_errors([res], GRADIENT_WITNESSES))
+    for name in GRADIENT_WITNESSES:
         assert s[name]["points"] == n and s[name]["float64"] == (n + 1) // 2
+        assert s[name]["large_points"] == int((np.linspace(0, 1e3, n) >= 30).sum())
     assert s["autodiff"]["worst"] != s["finite differences"]["worst"]
+    # a result whose witness recorded no evidence (it errored) is left out, not recomputed
+    next(w for w in res.witnesses if w.witness == "finite differences").per_point = None
+    assert pointwise_errors([res], GRADIENT_WITNESSES) == {}
 
 
-def test_recomputed_points_agree_with_the_witnesses(results):
-    """The fallback redraws exactly what each witness decided (same sample, same arrays, same rule)."""
-    data = figures.gradient_points(results, seed=checkers.DEFAULT_SEED, points=1024)
+def test_recorded_points_agree_with_the_witnesses(results):
+    """The evidence each witness recorded is what it decided (same sample, same rule)."""
+    data = pointwise_errors(results, GRADIENT_WITNESSES)
     for r in (r for r in results if r.claim.kind == "gradient"):
-        for name in figures.GRADIENT_WITNESSES:
+        for name in GRADIENT_WITNESSES:
             m = data[name]["claim"] == r.claim.id
             w = r.witness(name)
+            assert int(m.sum()) == w.points == r.points, (r.claim.id, name)
             assert int(data[name]["decided"][m].sum()) == w.float64_points, (r.claim.id, name)
             assert float(data[name]["relerr"][m].max()) == w.worst_error, (r.claim.id, name)
+
+
+def test_per_point_evidence_is_pickled_but_not_in_the_json(result_of):
+    import json
+    import pickle
+
+    from checkers.report import claim_record
+
+    res = result_of("mse_sigmoid.grad_w")
+    w = res.witness("autodiff")
+    assert w.per_point is not None and "per_point" not in w.to_dict()
+    back = pickle.loads(pickle.dumps(w))
+    assert (back.per_point["relerr"] == w.per_point["relerr"]).all()
+    assert "per_point" not in json.dumps(claim_record(res))
+
+
+def test_figure_index_lists_claim_figures_in_claim_order_then_report_wide(results):
+    idx = figure_index(results)
+    assert [f["file"] for f in idx] == ["figures/toy_learning_curves.png",
+                                        "figures/softmax_temperature_sweep.png",
+                                        "figures/gradient_error_vs_magnitude.png"]
+    assert idx[0]["claim"] == "experiments.toy_mse_saturated_stalls" and idx[-1]["claim"] is None
+
+
+def test_experiment_figure_is_drawn_from_the_recorded_series_only(results, tmp_path):
+    """The float64 run records its series (``per_point["series"]``); the figure draws those
+    values and, with no recorded series, is not drawn (never by running the experiment again)."""
+    import copy
+
+    import numpy as np
+
+    from checkers.report import write_figures
+
+    toy = [r for r in results if r.claim.id.startswith("experiments.toy_")]
+    run = toy[0].witness("float64 run")
+    assert set(run.per_point["series"]) == {s.name for s in toy[0].claim.series}
+    first = write_figures(toy, tmp_path / "a", seed=checkers.DEFAULT_SEED, points=1024)
+    assert [p.name for p in first] == ["toy_learning_curves.png"]
+    changed = []
+    for r in toy:
+        r = copy.copy(r)
+        r.witnesses = [copy.copy(w) for w in r.witnesses]
+        w = r.witness("float64 run")
+        w.per_point = {"series": {k: np.asarray(v) * 0.5 for k, v in w.per_point["series"].items()}}
+        changed.append(r)
+    second = write_figures(changed, tmp_path / "b", seed=checkers.DEFAULT_SEED, points=1024)
+    assert second[0].read_bytes() != first[0].read_bytes()
+    for r in changed:
+        r.witness("float64 run").per_point = None
+    assert write_figures(changed, tmp_path / "c", seed=checkers.DEFAULT_SEED, points=1024) == []

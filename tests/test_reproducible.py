@@ -2,9 +2,9 @@
 
 Normalization: the only values allowed to change between two runs with the same seed (and the
 same versions) are timings: the Markdown's ``Wall time:`` line and the JSON keys in
-``checkers.report_json.TIMING_KEYS``.  Figures are compared byte for byte: they are written with
+``checkers.report.TIMING_KEYS``.  Figures are compared byte for byte: they are written with
 fixed sizes and style and ``metadata={"Software": None}`` (no version, no date), so the same
-numbers give the same PNG with the same matplotlib (see ``checkers/figures.py``).
+numbers give the same PNG with the same matplotlib (see ``checkers/report/figures.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 import checkers
 import checkers.engine
-from checkers.report_json import TIMING_KEYS
+from checkers.report import without_timings
 from checkers.sampling import DEFAULT_POINTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -33,14 +33,7 @@ def normalize_md(text: str) -> str:
 
 
 def normalize_json(text: str):
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k not in TIMING_KEYS}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-
-    return strip(json.loads(text))
+    return without_timings(json.loads(text))
 
 
 def _diff(a: str, b: str, name: str, limit: int = 40) -> str:

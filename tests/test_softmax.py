@@ -17,7 +17,7 @@ from conftest import assert_verdict
 from checkers import indexed as ci
 from derivations import ClaimError
 from derivations import softmax as sm
-from derivations._indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim,
+from derivations.indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim,
                                   index, size)
 
 CLAIMS = sm.CLAIMS

@@ -132,7 +132,7 @@ def test_a_witness_that_decides_no_point_is_undecided_not_a_pass():
     A wrong claim there must not come out VERIFIED (before: PASS with every point unchecked)."""
     import sympy as sp
 
-    from derivations._claim import closed_interval
+    from derivations.claims import closed_interval
     from derivations.build import gradient_claim
 
     z = sp.Symbol("z", real=True)

@@ -1,6 +1,6 @@
 r"""The Taylor remainder witness for indexed gradient claims (any number of classes).
 
-An :class:`~derivations._indexed.IndexedGradientClaim` states a whole gradient row
+An :class:`~derivations.indexed.IndexedGradientClaim` states a whole gradient row
 $g_c = \partial f / \partial x_c$ ($c$ ranging over the free ``wrt`` indices: all $K$ entries of
 $z$, or all $K \times m$ entries of $W$), where $f$ is the claim's cost at one sampled point
 (for a Jacobian such as $\partial a_j / \partial z_k$, $f = a_j$ for the sampled $j$ and the row
@@ -25,10 +25,11 @@ only at small steps.  Four halvings from $\epsilon_0 = 0.01$ (pyadjoint's ``tayl
 at $6 \cdot 10^{-4}$, where such an error is still invisible; this witness goes down as far as
 float64 allows.
 
-Design (the rule of :func:`checkers.network.taylor_test`, whose constants it imports):
+Design (the rule of the network witness, :mod:`checkers.taylor`, whose window, judge and
+constants it uses):
 
 * **Points**: per concrete size, the same seeded points as the ``autodiff`` witness
-  (:func:`checkers.indexed.sample_points`); ``jax.grad`` of the cost over the whole base is
+  (:func:`checkers.indexed.points.sample_points`); ``jax.grad`` of the cost over the whole base is
   compared with the claimed row entry by entry at *every* point (the full per-element
   comparison), and the Taylor test runs at ``TAYLOR_POINTS`` of them: the point where claimed
   and JAX disagree most, then seeded points of other sampling regimes.  Points where the cost,
@@ -51,8 +52,8 @@ Design (the rule of :func:`checkers.network.taylor_test`, whose constants it imp
   here costs such as $-\log a_y$ with $a_y \to 1$ are near 0 while their rounding error is
   absolute, about $\varepsilon_{64}$: measured, the computed cost takes only the values $0$ and
   $\pm 1.1 \cdot 10^{-16}$ around such a point, and all probes can land on the same one, hence
-  the floor at one unit of 1.)  The
-  window is the ``TAYLOR_HALVINGS`` + 1 smallest steps up to the last one whose remainder is
+  the floor at one unit of 1.)  The window (:func:`checkers.taylor.window`) is the
+  ``TAYLOR_HALVINGS`` + 1 smallest steps up to the last one whose remainder is
   ``TAYLOR_NOISE_FACTOR`` $\cdot \rho$ or more (and after the last non-finite step: large steps
   may leave the domain).  A remainder below that level at every step (the cost is linear along
   $h$, or its curvature is below rounding) passes: there is nothing to see.
@@ -68,7 +69,7 @@ Design (the rule of :func:`checkers.network.taylor_test`, whose constants it imp
   right gradient); a first-order error large enough to be resolved there keeps the remainder
   above rounding for many more halvings (it falls like $\epsilon$, not $\epsilon^2$).
 * **Confirmation** (a numeric FAIL is always confirmed in high precision): a failing point goes
-  to the mpmath referee of :mod:`checkers.indexed` (two working precisions), which evaluates the
+  to the mpmath referee of :mod:`checkers.indexed.referee` (two working precisions), which evaluates the
   claimed row and the exact derivative (SymPy's ``diff`` of the cost) there.  The failure counts
   only if the referee finds the claimed row wrong at that point *and* the failing Taylor test
   still fails with the claimed row taken from mpmath (so neither the float64 rounding of the
@@ -98,17 +99,16 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from . import _precision  # noqa: F401  (x64 before any array)
-from .autodiff import AUTODIFF_RTOL
-from .highprec import fmt
-from . import taylor as _taylor
-from .indexed import (Evaluator, Points, _analytic, _autodiff_arrays, _confirm_diff, _dps_for,
-                      _evaluator, _gradient_row_names, _instances, _out_arrays, _Referee, _seed_of,
-                      sample_points)
-from .network import (_GRID, TAYLOR_DIRECTIONS, TAYLOR_HALVINGS, TAYLOR_MIN_ORDER,
-                      TAYLOR_NOISE_FACTOR)
-from .results import FAIL, NOT_APPLICABLE, PASS, UNDECIDED, Counterexample, WitnessResult
-from .sampling import _stable_hash
+from .. import _precision  # noqa: F401  (x64 before any array)
+from .. import taylor as _taylor
+from ..autodiff import AUTODIFF_RTOL
+from ..highprec import fmt
+from ..results import FAIL, NOT_APPLICABLE, PASS, UNDECIDED, Counterexample, WitnessResult
+from ..sampling import _stable_hash
+from .arrays import _analytic, _autodiff_arrays, _evaluator
+from .interpreter import Evaluator
+from .points import Points, _instances, _out_arrays, _seed_of, sample_points
+from .referee import Referee, _confirm_diff, _dps_for, _gradient_row_names
 
 __all__ = ["taylor_witness", "taylor_test", "taylor_setup", "random_direction",
            "coordinate_direction", "TaylorSetup", "TAYLOR_POINTS", "TAYLOR_ENTRIES", "TAYLOR_PROBES",
@@ -121,6 +121,11 @@ TAYLOR_PROBES = 8    # rounding-level probes per test
 TAYLOR_MIN_WINDOW = 4  # halvings above the rounding level needed to decide at all
 NOISE_STEPS = 2.0 ** -36  # steps this small measure rounding only (the remainder e^2 C is far below it)
 PROBE_ULPS = 8       # a probe moves each entry of the row by up to this many units in the last place
+TAYLOR_HALVINGS = _taylor.HALVINGS
+TAYLOR_DIRECTIONS = _taylor.DIRECTIONS
+TAYLOR_MIN_ORDER = _taylor.MIN_ORDER
+TAYLOR_NOISE_FACTOR = _taylor.NOISE_FACTOR
+_GRID = _taylor.GRID
 _KINK_REGIMES = ("tie", "zero")
 
 
@@ -305,17 +310,12 @@ def _window(es, R, thr, halvings, fixed):
         ok = bool(len(orders) >= 1 and (orders >= TAYLOR_MIN_ORDER).all())
         return {"status": "pass" if ok else "fail", "passed": ok, "orders": orders.tolist(),
                 "eps": es.tolist(), "remainders": r.tolist(), "quadratic_halvings": None}
-    finite = np.isfinite(r)
-    if not np.isfinite(thr) or not finite.any():
-        return {"status": "nonfinite", "passed": None, "orders": [], "eps": [], "remainders": []}
-    above = finite & (r >= thr)
-    if not above.any():
-        return {"status": "linear", "passed": True, "orders": [], "eps": [], "remainders": []}
-    end = int(np.flatnonzero(above)[-1])
-    bad = np.flatnonzero(~finite[:end])
-    start = int(bad[-1]) + 1 if len(bad) else 0
-    lo = max(start, end - halvings)
-    es_w, r_w, R_w = es[lo:end + 1], r[lo:end + 1], R[lo:end + 1]
+    win = _taylor.window(r, thr, halvings)
+    if win in ("nonfinite", "linear"):
+        return {"status": win, "passed": None if win == "nonfinite" else True, "orders": [], "eps": [],
+                "remainders": []}
+    lo, hi = win
+    es_w, r_w, R_w = es[lo:hi], r[lo:hi], R[lo:hi]
     if len(r_w) < 2:  # one step above the rounding level: nothing to decide
         return {"status": "linear", "passed": True, "orders": [], "eps": es_w.tolist(),
                 "remainders": r_w.tolist()}
@@ -401,7 +401,7 @@ def taylor_test(setup: TaylorSetup, i, h, claimed_row=None, *, halvings=TAYLOR_H
 def _referee(setup: TaylorSetup):
     """The referee of the autodiff witness (same sides, same out grid: its memo is shared)."""
     claim = setup.claim
-    return _Referee(claim, setup.pts, [claim.claimed], [sp.diff(claim.cost, claim.wrt)], ("==",), setup.out)
+    return Referee(claim, setup.pts, [claim.claimed], [sp.diff(claim.cost, claim.wrt)], ("==",), setup.out)
 
 
 def _confirm(setup: TaylorSetup, i, failed, halvings, seed):

@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from ._claim import Claim, ClaimError, _RELATIONS, _set
+from .claims import Claim, ClaimError, _RELATIONS, _set
 
 __all__ = ["IndexedClaim", "IndexedGradientClaim", "IndexedEqualityClaim",
            "IndexedInequalityClaim", "index", "size"]
@@ -114,7 +114,7 @@ class IndexedClaim(Claim):
         ranges = []
         for ix, rng in self._pairs(self.ranges, "ranges"):
             if not isinstance(ix, sp.Symbol) or not ix.is_integer:
-                raise ClaimError(f"{cid}: index {ix!r} must be an integer Symbol (derivations._indexed.index)")
+                raise ClaimError(f"{cid}: index {ix!r} must be an integer Symbol (derivations.indexed.index)")
             if len(rng) != 2:
                 raise ClaimError(f"{cid}: range of {ix} must be (lo, hi), got {rng!r}")
             lo, hi = (sp.sympify(v, strict=True) for v in rng)
@@ -126,7 +126,7 @@ class IndexedClaim(Claim):
             raise ClaimError(f"{cid}: {sorted(map(str, size_syms & index_syms))} used both as size and index")
         for s in size_syms:
             if not (s.is_integer and s.is_positive):
-                raise ClaimError(f"{cid}: size {s} must be a positive integer Symbol (derivations._indexed.size)")
+                raise ClaimError(f"{cid}: size {s} must be a positive integer Symbol (derivations.indexed.size)")
         object.__setattr__(self, "_size_symbols", tuple(sorted(size_syms, key=str)))
         # numeric instances
         sizes = self.sizes
@@ -218,7 +218,7 @@ class IndexedClaim(Claim):
         return dict(self.size_min)
 
     def entry_domain(self, base):
-        from ._claim import real_line
+        from .claims import real_line
 
         return dict(self.entry_domains).get(base, real_line())
 

@@ -3,7 +3,8 @@
 Besides the claims: the seed, the points per claim, the verdict counts, the versions the numbers
 depend on (``environment``) and the figures of the Markdown report (``figures``: file relative to
 the report, the claim it illustrates, title, caption).  Timing keys (``TIMING_KEYS``) are the only
-values that change between two runs with the same seed and versions.
+values that change between two runs with the same seed and versions.  A witness's per-point
+evidence (``WitnessResult.per_point``) is not part of it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,22 @@ import pathlib
 
 import sympy as sp
 
-__all__ = ["render_json", "write_json", "claim_record", "TIMING_KEYS"]
+from .figures import figure_index
+from .markdown import environment
+
+__all__ = ["render_json", "write_json", "claim_record", "TIMING_KEYS", "without_timings"]
 
 TIMING_KEYS = ("seconds", "wall_seconds")
+
+
+def without_timings(x):
+    """A JSON report (or any part of one, as plain data) with every ``TIMING_KEYS`` entry removed:
+    what two runs with the same seed must agree on."""
+    if isinstance(x, dict):
+        return {k: without_timings(v) for k, v in x.items() if k not in TIMING_KEYS}
+    if isinstance(x, list):
+        return [without_timings(v) for v in x]
+    return x
 
 
 def _clean(x):
@@ -32,6 +46,7 @@ def _clean(x):
 
 
 def claim_record(res) -> dict:
+    """One claim's record: the claim, its verdict and every witness's evidence, as plain data."""
     c = res.claim
     return _clean({
         "id": c.id,
@@ -45,8 +60,8 @@ def claim_record(res) -> dict:
         "verdict": res.verdict,
         "message": res.message,
         "seed": res.seed,
-        "points": getattr(res, "points", 0),
-        "sample_regimes": getattr(res, "sample_shares", {}),
+        "points": res.points,
+        "sample_regimes": res.sample_shares,
         "witnesses": [w.to_dict() for w in res.witnesses],
         "counterexample": res.counterexample.to_dict() if res.counterexample else None,
         "seconds": round(res.seconds, 3),
@@ -54,9 +69,7 @@ def claim_record(res) -> dict:
 
 
 def render_json(results, *, seed: int, points: int, meta: dict | None = None) -> str:
-    from .figures import figure_index
-    from .report_md import environment
-
+    """The whole JSON report (pure: results in, text out)."""
     results = list(results)
     counts = {}
     for r in results:
@@ -75,6 +88,7 @@ def render_json(results, *, seed: int, points: int, meta: dict | None = None) ->
 
 
 def write_json(path, results, **kw) -> pathlib.Path:
+    """Write the JSON report of ``results`` to ``path``."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_json(results, **kw))

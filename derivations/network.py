@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ._claim import Claim, ClaimError
+from .claims import Claim, ClaimError
 
 __all__ = [
     "act", "act_prime", "sigma", "sigma_prime", "NetworkCost", "BCE", "MSE", "Quantity",
@@ -247,7 +247,7 @@ def _shape(expr, cid, subs):
                                  f"and {a} ({s[0]} x {s[1]})")
         return shapes[0]
     raise ClaimError(f"{cid}: {type(e).__name__} ({e}) is not part of the network vocabulary "
-                     "(MatrixSymbols of derivations._network, MatMul, MatAdd, HadamardProduct, "
+                     "(MatrixSymbols of derivations.network, MatMul, MatAdd, HadamardProduct, "
                      "HadamardPower, Transpose, OneMatrix, Identity, FunctionMatrix, sigma/sigma_prime)")
 
 
@@ -274,6 +274,7 @@ class NetworkClaim(Claim):
     scope: str = "mean"
     proof_sizes: tuple = ((2, 3, 2), (3, 4, 3, 2))
     proof_batch: int = 2
+    activation: Any = None
     kind: ClassVar[str] = "network"
 
     def _normalize(self):
@@ -316,7 +317,7 @@ class NetworkClaim(Claim):
         for m in e.atoms(sp.MatrixSymbol):
             if m not in QUANTITIES:
                 raise ClaimError(f"{cid}: {side} uses {m}, which is not a network quantity; build it "
-                                 "from derivations._network (W, b, Z, A, A_prev, Y, Delta, ...)")
+                                 "from derivations.network (W, b, Z, A, A_prev, Y, Delta, ...)")
         allowed = {n_prev, n_l, n_next, N}
         free = set()
         for node in sp.preorder_traversal(e):

@@ -1,0 +1,268 @@
+r"""The one comparison-and-referee layer: every numeric witness decides points with these rules.
+
+A numeric witness has, at each sample point, float64 values $c$ (claimed, or an implementation's
+output) and $r$ (the reference: ``jax.grad``, finite differences, the other side of an
+identity).  Deciding a point takes four steps, each written once here and composed by the
+scalar (:mod:`checkers.pointwise`), indexed (:mod:`checkers.indexed`), network
+(:mod:`checkers.network`) and implementation (:mod:`checkers.implementation`) checks:
+
+1. **The float64 rule** (:func:`float64_agree`): an identity entry agrees when
+   $$|c - r| \le \mathrm{rtol}\cdot S + \mathrm{atol},\qquad
+     S = \max(|c|, |r|, s),$$
+   with $s$ the scale the caller knows the rounding error to have (for an identity: the largest
+   $|r|$ of the point's row, so cancellation in one entry is judged relative to the row; for the
+   network, the magnitudes of the terms; none for inequality entries, each a separate
+   statement), and $\mathrm{atol}$ a witness's own error estimate (Richardson) or an absolute
+   rounding bound ($K\epsilon M(x)$).  An inequality entry holds in float64 when it holds with
+   the margin $\mathrm{rtol}\cdot S$.  A non-finite value never agrees in float64.
+2. **The two-precision referee** (:func:`referee`): a point float64 did not decide is evaluated
+   again by a caller's callback at $p$ and $2p$ decimal digits (mpmath, on the exact float64
+   input).  An entry fails only if it fails at both precisions and the values are stable
+   between them (their change is at most $10^{-6}$ of the gap), so a failure is never an
+   artefact of the working precision; an entry whose values do not settle, or are NaN, is
+   undecidable, never passed.  Identities are compared at relative ``MP_RTOL`` = $10^{-25}$.
+3. **The budgeted escalation** (:func:`escalate`): undecided points go to the referee cheapest
+   first (moderate magnitudes need few digits; a symbolic counterexample before all), within
+   ``MAX_ESCALATE`` points and a budget of working digits summed over the refereed points (a
+   deterministic measure of work: the same seed referees the same points on a loaded or an
+   idle machine).  The cheapest point is always refereed.  What the budget does not reach is
+   counted as unchecked, never as passed.
+4. **The simplest point** (:func:`simplest`): a confirmed counterexample is replaced by the first
+   simpler point (0, the middle of the domain, the point rounded to 1, 2 or 3 significant
+   digits: :func:`rounded`) where the claim still fails, so a student can redo it by hand.
+
+The rule of step 2 is that of ``checkers.highprec`` since the first release; steps 1 and 3 are the
+rules the witnesses applied each in its own copy before this module.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import mpmath
+import numpy as np
+
+__all__ = ["MP_RTOL", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS", "STABLE", "RELATIONS",
+           "float64_agree", "mp_holds", "decide_entries", "referee", "Escalation", "escalate",
+           "cheapest_first", "magnitude_cost", "rounded", "simplest"]
+
+MP_RTOL = mpmath.mpf("1e-25")
+"""Relative tolerance of an identity in the referee's high-precision arithmetic."""
+STABLE = mpmath.mpf("1e-6")
+"""A failing entry's values may move by at most this fraction of the gap between precisions."""
+MAX_ESCALATE = 400
+"""Points a witness sends to the referee at most."""
+MAX_ESCALATE_DIGITS = 120_000
+"""Working digits (summed over refereed points, times the entries evaluated) a witness spends."""
+RELATIONS = ("==", ">", ">=", "<", "<=", "!=")
+
+
+# -- 1. the float64 rule -------------------------------------------------------------------------
+
+def float64_agree(c, r, *, rtol: float, relations: Sequence[str] = ("==",), atol=0.0,
+                  scale=None, row_scale: bool = True):
+    r"""``(ok, relerr)`` for (N, M) arrays ``c`` (claimed) and ``r`` (reference).
+
+    ``ok[i, k]``: entry $k$ of point $i$ satisfies its relation in float64 under the rule of the
+    module docstring; ``relerr``: $|c - r| / S$ where ``ok`` (0 elsewhere and where $S = 0$).
+    ``relations``: one per entry, or one for all.  ``scale``: an extra (N, M) rounding scale
+    (non-finite entries ignored).  ``row_scale``: identities share the row's largest $|r|$.
+    """
+    c = np.asarray(c, dtype=np.float64)
+    r = np.asarray(r, dtype=np.float64)
+    relations = tuple(relations)
+    finite = np.isfinite(c) & np.isfinite(r)
+    with np.errstate(all="ignore"):
+        S = np.maximum(np.abs(c), np.abs(r))
+        if scale is not None:
+            sc = np.broadcast_to(np.asarray(scale, dtype=np.float64), S.shape)
+            S = np.where(np.isfinite(sc), np.maximum(S, sc), S)
+        if row_scale and all(rel == "==" for rel in relations) and r.ndim == 2 and r.shape[1]:
+            rowmax = np.max(np.where(np.isfinite(r), np.abs(r), 0), axis=1, keepdims=True)
+            S = np.maximum(S, rowmax)
+        tol = rtol * S + atol
+        diff = c - r
+        if len(relations) == 1:
+            ok = finite & _float_relation(diff, tol, relations[0])
+        else:
+            ok = np.zeros_like(finite)
+            for k, rel in enumerate(relations):
+                t = tol[:, k] if np.ndim(tol) == 2 else tol
+                ok[:, k] = finite[:, k] & _float_relation(diff[:, k], t, rel)
+        relerr = np.where(ok & (S > 0), np.abs(diff) / np.where(S > 0, S, 1), 0.0)
+    return ok, relerr
+
+
+def _float_relation(d, tol, rel):
+    return {"==": lambda: np.abs(d) <= tol, ">": lambda: d > tol, ">=": lambda: d >= tol,
+            "<": lambda: d < -tol, "<=": lambda: d <= -tol, "!=": lambda: np.abs(d) > tol}[rel]()
+
+
+# -- 2. the two-precision referee ----------------------------------------------------------------
+
+def mp_holds(c, t, rel: str = "==") -> bool:
+    """Does ``c rel t`` hold for two mpmath numbers (identities: relative ``MP_RTOL``; NaN never
+    holds; an infinity equals only itself)."""
+    if mpmath.isnan(c) or mpmath.isnan(t):
+        return False
+    if rel == "==":
+        if mpmath.isinf(c) or mpmath.isinf(t):
+            return c == t
+        return abs(c - t) <= MP_RTOL * max(abs(c), abs(t))
+    return {">": c > t, ">=": c >= t, "<": c < t, "<=": c <= t, "!=": c != t}[rel]
+
+
+def decide_entries(c_lo, t_lo, c_hi, t_hi, relations: Sequence[str], dps: int,
+                   holds: Callable = mp_holds):
+    """``(status, k)`` for one point's entries evaluated at two precisions (``dps`` the higher).
+
+    ``status``: ``"ok"`` (every entry holds at the higher precision), ``"fail"`` (entry ``k``
+    fails at both, with values stable between them), or ``"undecidable"`` (entry ``k`` fails but
+    is NaN or not stable).  ``holds(c, t, rel)`` is :func:`mp_holds` unless the caller compares
+    float64 data with an exact value under a float64 tolerance (an implementation's output).
+    """
+    relations = tuple(relations)
+    with mpmath.workdps(dps):
+        for k in range(len(c_hi)):
+            rel = relations[k] if len(relations) > 1 else relations[0]
+            if holds(c_hi[k], t_hi[k], rel):
+                continue
+            vals = (c_hi[k], t_hi[k], c_lo[k], t_lo[k])
+            if any(mpmath.isnan(v) for v in vals):
+                return "undecidable", k
+            gap = abs(c_hi[k] - t_hi[k])
+            noise = abs(c_hi[k] - c_lo[k]) + abs(t_hi[k] - t_lo[k])
+            limit = gap if rel == "==" else max(gap, abs(c_hi[k]), abs(t_hi[k]))
+            if noise <= STABLE * limit and not holds(c_lo[k], t_lo[k], rel):
+                return "fail", k
+            return "undecidable", k
+    return "ok", None
+
+
+def referee(evaluate: Callable, dps: int, relations: Sequence[str] = ("==",),
+            holds: Callable = mp_holds):
+    """Decide one point: ``evaluate(digits) -> (claimed, true)`` (sequences of mpf, or ``None``
+    when the evaluation raises) at ``dps`` and ``2 * dps`` digits, then :func:`decide_entries`.
+
+    Returns ``(status, k, c_hi, t_hi)``; ``status`` ``"undecidable"`` with ``k`` None when an
+    evaluation failed.
+    """
+    lo = evaluate(dps)
+    hi = evaluate(2 * dps)
+    if lo is None or hi is None or lo[0] is None or hi[0] is None:
+        return "undecidable", None, None, None
+    status, k = decide_entries(lo[0], lo[1], hi[0], hi[1], relations, 2 * dps, holds)
+    return status, k, hi[0], hi[1]
+
+
+# -- 3. the budgeted escalation ------------------------------------------------------------------
+
+def magnitude_cost(values, *, zeros_last: bool = False) -> float:
+    r"""How many digits a point costs the referee, as an ordering key: $\max |\log_{10}|v||$ over
+    its finite non-zero coordinates (0 for none: zeros count as moderate).
+
+    ``zeros_last``: a zero coordinate counts as $|\log_{10} 10^{-320}| = 320$, so points with a
+    zero go after every other point (the scalar and implementation witnesses have always
+    ordered so: their counterexamples, and the README's examples, are found at non-zero points
+    first; the indexed witnesses count zeros as moderate)."""
+    v = np.abs(np.ravel(np.asarray(values, dtype=np.float64)))
+    if zeros_last:
+        v = v + 1e-320
+    v = v[(v > 0) & np.isfinite(v)]
+    return float(np.abs(np.log10(v)).max()) if v.size else 0.0
+
+
+def cheapest_first(rows: Iterable[int], cost: Callable[[int], float],
+                   first: Callable[[int], bool] | None = None) -> list:
+    """``rows`` ordered by ``cost`` (stable), those with ``first(row)`` true before all."""
+    rows = list(rows)
+    keys = [cost(i) for i in rows]
+    order = [rows[j] for j in np.argsort(np.asarray(keys, dtype=np.float64), kind="stable")] if rows else []
+    if first is not None:
+        order = [i for i in order if first(i)] + [i for i in order if not first(i)]
+    return order
+
+
+@dataclass
+class Escalation:
+    """What the referee did with a witness's undecided points.
+
+    ``escalated``: points sent to the referee; ``beyond``: of those, undecidable (beyond its
+    reach); ``over_budget``: points within ``max_points`` not sent because the digit budget ran
+    out; ``not_reached``: points past ``max_points``; ``fail``: ``(row, k, c_hi, t_hi)`` of the
+    first confirmed failure (then the rest is not counted), or None.
+    """
+
+    escalated: int = 0
+    beyond: int = 0
+    over_budget: int = 0
+    not_reached: int = 0
+    fail: tuple | None = None
+
+    @property
+    def agreed(self) -> int:
+        """Points the referee decided and found to agree."""
+        return self.escalated - self.beyond - (1 if self.fail is not None else 0)
+
+    @property
+    def unchecked(self) -> int:
+        """Undecided points left unchecked (0 once a failure is found)."""
+        return 0 if self.fail is not None else self.beyond + self.over_budget + self.not_reached
+
+
+def escalate(order: Sequence[int], decide: Callable, *, cost: Callable[[int], float],
+             budget: float = MAX_ESCALATE_DIGITS, max_points: int = MAX_ESCALATE,
+             max_batch: int = 1) -> Escalation:
+    """Send the points of ``order`` (cheapest first) to the referee within the budgets.
+
+    ``decide(rows) -> [(row, status, k, c_hi, t_hi)]`` referees a batch (``max_batch`` > 1
+    lets a caller evaluate several points in one pass: batches double from 1 up to it);
+    ``cost(row)``: the work of refereeing ``row`` (working digits, times the entries evaluated).
+    The cheapest point is always refereed; a batch that would take the total over ``budget`` is
+    not sent.  Stops at the first confirmed failure.
+    """
+    out = Escalation()
+    head = list(order[:max_points])
+    out.not_reached = max(len(order) - len(head), 0)
+    spent, start, batch = 0.0, 0, 1
+    while start < len(head):
+        rows = head[start:start + batch]
+        c = sum(cost(i) for i in rows)
+        if out.escalated and spent + c > budget:
+            break
+        spent += c
+        start, batch = start + len(rows), min(2 * batch, max(1, max_batch))
+        out.escalated += len(rows)
+        for row, status, k, c_hi, t_hi in decide(rows):
+            if status == "undecidable":
+                out.beyond += 1
+            elif status == "fail":
+                out.fail = (row, k, c_hi, t_hi)
+                return out
+    out.over_budget = len(head) - out.escalated
+    return out
+
+
+# -- 4. the simplest point -----------------------------------------------------------------------
+
+def rounded(x, digits: Iterable[int] = (1, 2, 3)):
+    """``x`` (a float array) rounded to 1, 2, 3 significant digits, each rounding once, skipping
+    roundings equal to ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    for d in digits:
+        y = np.vectorize(lambda v: float(f"{v:.{d - 1}e}") if v != 0 and math.isfinite(v) else v,
+                         otypes=[np.float64])(x) if x.size else x.copy()
+        if not np.array_equal(y, x):
+            yield y
+
+
+def simplest(candidates: Iterable, fails: Callable):
+    """The first of ``candidates`` for which ``fails(candidate)`` returns a result (not None):
+    ``(candidate, result)``; ``None`` when none fails (keep the point found)."""
+    for cand in candidates:
+        got = fails(cand)
+        if got is not None:
+            return cand, got
+    return None

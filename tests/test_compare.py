@@ -1,0 +1,148 @@
+"""checkers.compare: the one float64 rule, two-precision referee, escalation and simplest point."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+from checkers import compare as C
+
+
+# -- the float64 rule ----------------------------------------------------------------------------
+
+def test_identity_within_rtol_agrees_and_beyond_does_not():
+    c = np.array([[1.0], [1.0]])
+    r = np.array([[1.0 + 5e-13], [1.0 + 5e-11]])
+    ok, rel = C.float64_agree(c, r, rtol=1e-12)
+    assert ok[:, 0].tolist() == [True, False]
+    assert rel[0, 0] == pytest.approx(5e-13, rel=1e-3) and rel[1, 0] == 0.0
+
+
+def test_an_identity_row_shares_its_largest_reference_as_scale():
+    # entry 2 cancels to 1e-14 next to an entry of size 1: a difference of 1e-13 is rounding of the row
+    c = np.array([[1.0, 1e-14 + 1e-13]])
+    r = np.array([[1.0, 1e-14]])
+    assert C.float64_agree(c, r, rtol=1e-12)[0].all()
+    assert not C.float64_agree(c, r, rtol=1e-12, row_scale=False)[0][0, 1]
+
+
+def test_inequality_entries_are_separate_statements():
+    # a_j > 0 beside a_j < 1 with a_j = 1e-20: the lower bound holds in float64 on its own scale
+    c = np.array([[1e-20, 1e-20]])
+    r = np.array([[0.0, 1.0]])
+    ok, _ = C.float64_agree(c, r, rtol=1e-12, relations=(">", "<"))
+    assert ok.all()
+    ok, _ = C.float64_agree(np.array([[-1e-20, 2.0]]), r, rtol=1e-12, relations=(">", "<"))
+    assert not ok.any()
+
+
+def test_non_finite_never_agrees_in_float64():
+    c = np.array([[np.inf], [np.nan], [1.0]])
+    r = np.array([[np.inf], [np.nan], [np.inf]])
+    assert not C.float64_agree(c, r, rtol=1e-12)[0].any()
+
+
+def test_atol_and_extra_scale_widen_the_rule_by_exactly_their_size():
+    c, r = np.array([[0.0]]), np.array([[1e-15]])
+    assert not C.float64_agree(c, r, rtol=1e-12)[0][0, 0]
+    assert C.float64_agree(c, r, rtol=1e-12, atol=1e-15)[0][0, 0]
+    assert C.float64_agree(c, r, rtol=1e-12, scale=np.array([[1e-3]]))[0][0, 0]
+    assert not C.float64_agree(c, r, rtol=1e-12, scale=np.array([[1e-4]]))[0][0, 0]
+
+
+# -- the two-precision referee ---------------------------------------------------------------------
+
+def test_mp_holds_identities_inequalities_nan_and_inf():
+    with mpmath.workdps(60):
+        one = mpmath.mpf(1)
+        assert C.mp_holds(one, one + mpmath.mpf("1e-30"))
+        assert not C.mp_holds(one, one + mpmath.mpf("1e-20"))
+        assert not C.mp_holds(mpmath.nan, mpmath.nan)
+        assert C.mp_holds(mpmath.inf, mpmath.inf) and not C.mp_holds(mpmath.inf, one)
+        assert C.mp_holds(2 * one, one, ">") and not C.mp_holds(one, one, ">")
+
+
+def _sigmoid_tail(wrong):
+    r"""claimed $1 - \sigma(40)$ against $e^{-40}/(1 + e^{-40})$ (exact), at a working precision;
+    float64 cannot decide it ($1 - \sigma(40)$ cancels to 0)."""
+    def evaluate(dps):
+        with mpmath.workdps(dps):
+            z = mpmath.mpf(40)
+            claimed = 1 - 1 / (1 + mpmath.exp(-z))
+            true = mpmath.exp(-z) / (1 + mpmath.exp(-z))
+            return [claimed * (1 + mpmath.mpf(wrong))], [true]
+    return evaluate
+
+
+def test_referee_decides_where_float64_cannot():
+    assert C.referee(_sigmoid_tail(0), 40)[0] == "ok"
+    status, k, c, t = C.referee(_sigmoid_tail("1e-20"), 80)
+    assert (status, k) == ("fail", 0) and c[0] != t[0]
+    # at 40 digits 1 - sigma(40) keeps ~22 digits: a 1e-20 difference is not stable yet, so it
+    # is not called a failure (the caller's digit rule, checkers.highprec.required_dps, asks for more)
+    assert C.referee(_sigmoid_tail("1e-20"), 40)[0] == "undecidable"
+
+
+def test_a_value_that_does_not_settle_between_precisions_is_undecidable_not_a_failure():
+    def evaluate(dps):   # noise of 1e-10 at 30 digits, 1e-20 at 60: it never settles
+        with mpmath.workdps(dps):
+            return [mpmath.mpf(1) + mpmath.mpf(10) ** (-(dps // 3))], [mpmath.mpf(1)]
+    assert C.referee(evaluate, 30)[0] == "undecidable"
+    assert C.referee(lambda dps: None, 30)[0] == "undecidable"
+
+
+# -- the budgeted escalation -----------------------------------------------------------------------
+
+def _decider(failing=(), undecidable=()):
+    seen = []
+
+    def decide(rows):
+        seen.extend(rows)
+        return [(i, "fail" if i in failing else "undecidable" if i in undecidable else "ok", 0,
+                 [1], [2]) for i in rows]
+    return decide, seen
+
+
+def test_escalation_goes_cheapest_first_and_stops_at_the_first_failure():
+    order = C.cheapest_first([0, 1, 2, 3], cost=lambda i: [5.0, 1.0, 3.0, 0.0][i],
+                             first=lambda i: i == 0)
+    assert order == [0, 3, 1, 2]
+    decide, seen = _decider(failing={1})
+    esc = C.escalate(order, decide, cost=lambda i: 1)
+    assert seen == [0, 3, 1] and esc.fail[0] == 1 and esc.unchecked == 0 and esc.agreed == 2
+
+
+def test_escalation_budget_counts_what_it_does_not_reach_as_unchecked():
+    decide, seen = _decider(undecidable={1})
+    esc = C.escalate(list(range(10)), decide, cost=lambda i: 40, budget=100, max_points=6)
+    assert seen == [0, 1]                                    # a third point would cost 120 > 100
+    assert (esc.escalated, esc.beyond, esc.over_budget, esc.not_reached) == (2, 1, 4, 4)
+    assert esc.unchecked == 9 and esc.agreed == 1
+
+
+def test_the_cheapest_point_is_refereed_whatever_its_cost():
+    decide, seen = _decider()
+    esc = C.escalate([7, 8], decide, cost=lambda i: 10**9, budget=100)
+    assert seen == [7] and esc.over_budget == 1
+
+
+def test_batches_double_up_to_the_cap():
+    batches = []
+
+    def decide(rows):
+        batches.append(list(rows))
+        return [(i, "ok", None, None, None) for i in rows]
+    C.escalate(list(range(10)), decide, cost=lambda i: 1, max_batch=4)
+    assert [len(b) for b in batches] == [1, 2, 4, 3]
+
+
+# -- the simplest point ------------------------------------------------------------------------------
+
+def test_rounded_candidates_and_the_first_that_still_fails():
+    x = np.array([0.123456, -31.7])
+    cands = list(C.rounded(x))
+    assert [c.tolist() for c in cands] == [[0.1, -30.0], [0.12, -32.0], [0.123, -31.7]]
+    got = C.simplest(cands, lambda y: "fails" if abs(y[1]) > 31 else None)
+    assert got[0].tolist() == [0.12, -32.0] and got[1] == "fails"
+    assert C.simplest(cands, lambda y: None) is None
