@@ -22,7 +22,7 @@ import pathlib
 import sys
 import time
 
-__all__ = ["main"]
+__all__ = ["main", "load_file", "render_table", "exit_status", "verdict_text"]
 
 
 def _progress():
@@ -36,12 +36,28 @@ def _progress():
                     disable=not console.is_terminal)
 
 
+def _unchecked(res) -> int:
+    """The sample points left unchecked (beyond the referee's reach or budget) by the witness
+    that left the most (``extra["unchecked"]``): at least that many points are unchecked."""
+    return max([int((w.extra or {}).get("unchecked", 0) or 0) for w in res.witnesses] + [0])
+
+
+def verdict_text(res) -> str:
+    """The verdict, with the points left unchecked when a witness left some:
+    ``"VERIFIED (12 points unchecked)"`` (which witness, in the evidence:
+    :meth:`checkers.results.ClaimResult.unchecked_note`)."""
+    n = _unchecked(res)
+    return f"{res.verdict} ({n} point{'' if n == 1 else 's'} unchecked)" if n else res.verdict
+
+
 def _line(res) -> str:
     ce = res.counterexample
     extra = f"  counterexample {ce}" if ce is not None and res.verdict == "REFUTED" else ""
     if res.message and res.verdict not in ("PROVED", "REFUTED"):
         extra = f"  ({res.message})"
-    return f"{res.verdict:<9} {res.claim.id}{extra}"
+    n = _unchecked(res)
+    note = f"  [{n} point{'' if n == 1 else 's'} unchecked]" if n else ""
+    return f"{res.verdict:<9} {res.claim.id}{note}{extra}"
 
 
 def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gradproof report",
@@ -152,17 +168,20 @@ def _user_frame(err, path) -> str:
 def load_file(path, index: int = 0) -> tuple[list, str | None]:
     """Import ``path``; return what it defines to check (claims, Implementation records) and an error.
 
-    A file that raises :class:`derivations.ClaimError` (a malformed claim; the message names it)
-    stops there: the claims it built before that line are still returned, with the error naming
-    the file, the line and the claim.  Raises :class:`InputError` when the file cannot be loaded
-    at all or defines nothing to check.
+    A file that raises while it runs -- a :class:`derivations.ClaimError` (a malformed claim; the
+    message names it) or any other exception -- stops there: the claims it built before that
+    line are still returned, with the error naming the file, the line and the problem.  Those
+    are the module-level claims and Implementation records assigned before the error (the
+    ``CLAIMS`` list if it was assigned), and the claims the file built that no name holds yet
+    (the entries of an unfinished ``CLAIMS = [...]``, recorded by
+    :func:`derivations.claims.recording`).  Raises :class:`InputError` when the file cannot be
+    loaded at all or defines nothing to check.
     """
     import importlib.util
     import re
 
-    from derivations import Claim, ClaimError
-
-    from .implementation import Implementation
+    from derivations import ClaimError
+    from derivations.claims import recording
 
     p = pathlib.Path(path)
     if not p.is_file():
@@ -177,37 +196,65 @@ def load_file(path, index: int = 0) -> tuple[list, str | None]:
     sys.path.insert(0, folder)
     error = None
     try:
-        spec.loader.exec_module(module)
-    except ClaimError as err:
-        error = (f"{_user_frame(err, p)}: malformed claim: {err} (the file stops here: claims "
-                 "after this line were not built; those before it are checked)")
-    except (Exception, SystemExit) as err:  # user code: report it, keep checking other files
-        sys.modules.pop(name, None)
-        raise InputError(f"{_user_frame(err, p)}: {type(err).__name__}: {err}") from None
+        with recording() as built:
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as err:  # user code: report it, check what it built, go on
+        if not isinstance(err, ClaimError):
+            sys.modules.pop(name, None)
+        what = "malformed claim: " if isinstance(err, ClaimError) else f"{type(err).__name__}: "
+        error = f"{_user_frame(err, p)}: {what}{err}"
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
-    if error is None and hasattr(module, "CLAIMS"):
-        entries = getattr(module, "CLAIMS")
-        if not isinstance(entries, (list, tuple)):
-            raise InputError(f"{path}: CLAIMS must be a list or tuple of claims, got "
-                             f"{type(entries).__name__}")
-        bad = [f"CLAIMS[{i}] is a {type(e).__name__}" for i, e in enumerate(entries)
-               if not isinstance(e, (Claim, Implementation))]
-        if bad:
-            raise InputError(f"{path}: " + "; ".join(bad) + " (expected claims from derivations, "
-                             "or checkers.implementation.Implementation records)")
-        entries = list(entries)
-    else:
-        entries, seen = [], set()
-        for value in vars(module).values():
-            if isinstance(value, (Claim, Implementation)) and id(value) not in seen:
-                seen.add(id(value))
-                entries.append(value)
-    if not entries and error is None:
+    entries = _entries(path, vars(module), stopped=error is not None)
+    if error is not None:   # add the claims built in this file that no entry holds yet
+        mine = str(p.resolve())
+        held = [getattr(e, "claim", e) for e in entries]     # an Implementation holds its claim
+        ids = {c.id for c in held}
+        for claim, where in built:
+            if where == mine and claim.id not in ids:
+                ids.add(claim.id)
+                entries.append(claim)
+        if entries:
+            n = len(entries)
+            error += (" (the file stops here: claims after this line were not built; "
+                      + ("the entry built before it is checked)" if n == 1 else
+                         f"the {n} entries built before it are checked)"))
+        return entries, error
+    if not entries:
         raise InputError(f"{path}: defines nothing to check (no CLAIMS list and no module-level "
                          "claim); see README, 'Check your own derivations'")
-    return entries, error
+    return entries, None
+
+
+def _entries(path, namespace: dict, stopped: bool) -> list:
+    """What a file's namespace asks to check: its ``CLAIMS`` (a list or tuple of claims and
+    Implementation records) if it has one, else every module-level claim and Implementation in
+    assignment order.  ``stopped``: the file stopped at an error (a ``CLAIMS`` that is not a
+    list of entries is then ignored rather than an error)."""
+    from derivations import Claim
+
+    from .implementation import Implementation
+
+    entries = namespace.get("CLAIMS")
+    if entries is not None:
+        bad = ([] if isinstance(entries, (list, tuple)) else
+               [f"CLAIMS must be a list or tuple of claims, got {type(entries).__name__}"])
+        bad = bad or [f"CLAIMS[{i}] is a {type(e).__name__}" for i, e in enumerate(entries)
+                      if not isinstance(e, (Claim, Implementation))]
+        if not bad:
+            return list(entries)
+        if not stopped:
+            hint = "" if bad[0].startswith("CLAIMS must") else (
+                " (expected claims from derivations, or checkers.implementation.Implementation "
+                "records)")
+            raise InputError(f"{path}: " + "; ".join(bad) + hint)
+    out, seen = [], set()
+    for value in namespace.values():
+        if isinstance(value, (Claim, Implementation)) and id(value) not in seen:
+            seen.add(id(value))
+            out.append(value)
+    return out
 
 
 def _entry_id(entry) -> str:
@@ -233,7 +280,8 @@ def _evidence(res) -> str:
             why = f" ({w.detail if len(w.detail) < 160 else w.detail[:157].rsplit(' ', 1)[0] + ' ...'})"
         parts.append(f"{w.witness} {w.status}{err}{why}")
     text = "; ".join(parts)
-    return f"{text} -- {res.message}" if res.message else text
+    notes = [x for x in (res.message, res.unchecked_note()) if x]
+    return f"{text} -- {'; '.join(notes)}" if notes else text
 
 
 def render_table(rows) -> str:
@@ -308,7 +356,7 @@ def _cmd_check(args) -> int:
             try:
                 res = _check_one(e, args, checked_ids)
                 results.append(res)
-                rows.append((res.claim.id, res.verdict, _evidence(res)))
+                rows.append((res.claim.id, verdict_text(res), _evidence(res)))
             except InputError as err:
                 errors.append((_entry_id(e), str(err)))
             bar.advance(task)

@@ -13,8 +13,11 @@ scalar (:mod:`checkers.pointwise`), indexed (:mod:`checkers.indexed`), network
    $|r|$ of the point's row, so cancellation in one entry is judged relative to the row; for the
    network, the magnitudes of the terms; none for inequality entries, each a separate
    statement), and $\mathrm{atol}$ a witness's own error estimate (Richardson) or an absolute
-   rounding bound ($K\epsilon M(x)$).  An inequality entry holds in float64 when it holds with
-   the margin $\mathrm{rtol}\cdot S$.  A non-finite value never agrees in float64.
+   rounding bound ($K\epsilon \max(M(x), S_k)$: :func:`rounding_bound`, with the quantity's
+   typical size $S_k$ of :func:`typical_magnitude`).  An inequality entry holds in float64 when
+   it holds with the margin $\mathrm{rtol}\cdot S$.  A non-finite value never agrees in
+   float64: an infinity equal to the reference's is no evidence (both may have overflowed where
+   the true value is finite), so such entries go to the referee.
 2. **The two-precision referee** (:func:`referee`): a point float64 did not decide is evaluated
    again by a caller's callback at $p$ and $2p$ decimal digits (mpmath, on the exact float64
    input).  An entry fails only if it fails at both precisions and the values are stable
@@ -44,9 +47,9 @@ from typing import Callable, Iterable, Sequence
 import mpmath
 import numpy as np
 
-__all__ = ["MP_RTOL", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS", "STABLE", "RELATIONS",
-           "float64_agree", "mp_holds", "decide_entries", "referee", "Escalation", "escalate",
-           "cheapest_first", "magnitude_cost", "rounded", "simplest"]
+__all__ = ["MP_RTOL", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS", "STABLE", "RELATIONS", "EPS",
+           "DBL_MIN", "float64_agree", "typical_magnitude", "rounding_bound", "mp_holds",
+           "decide_entries", "referee", "Escalation", "escalate", "cheapest_first", "magnitude_cost", "rounded", "simpler_points", "simplest"]
 
 MP_RTOL = mpmath.mpf("1e-25")
 """Relative tolerance of an identity in the referee's high-precision arithmetic."""
@@ -57,6 +60,10 @@ MAX_ESCALATE = 400
 MAX_ESCALATE_DIGITS = 120_000
 """Working digits (summed over refereed points, times the entries evaluated) a witness spends."""
 RELATIONS = ("==", ">", ">=", "<", "<=", "!=")
+EPS = float(np.finfo(np.float64).eps)
+"""float64 machine epsilon, $2^{-52}$."""
+DBL_MIN = float(np.finfo(np.float64).tiny)
+"""The smallest normal float64: XLA on CPU may flush subnormal results to zero."""
 
 
 # -- 1. the float64 rule -------------------------------------------------------------------------
@@ -93,6 +100,59 @@ def float64_agree(c, r, *, rtol: float, relations: Sequence[str] = ("==",), atol
                 ok[:, k] = finite[:, k] & _float_relation(diff[:, k], t, rel)
         relerr = np.where(ok & (S > 0), np.abs(diff) / np.where(S > 0, S, 1), 0.0)
     return ok, relerr
+
+
+def typical_magnitude(values) -> np.ndarray:
+    r"""$S_k$: the median of the finite non-zero $|v_{ik}|$ over the rows $i$ of ``values`` (N, k)
+    -- entry $k$'s typical size over the sample (0 where there is none).
+
+    The median, not the maximum: the few points of the sample's extreme regimes ($|z| =
+    10^{300}$, saturated logits) do not move it; non-zero: an entry that vanishes on half the
+    domain (a ReLU's gradient) has the size it has elsewhere.  See :func:`rounding_bound`.
+    """
+    v = np.abs(np.asarray(values, dtype=np.float64))
+    v = v.reshape(v.shape[0], -1) if v.ndim != 2 else v
+    out = np.zeros(v.shape[1])
+    for k in range(v.shape[1]):
+        col = v[:, k]
+        col = col[np.isfinite(col) & (col > 0)]
+        out[k] = float(np.median(col)) if col.size else 0.0
+    return out
+
+
+def rounding_bound(mag, scale, k: float):
+    r"""The absolute rounding allowance $K\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}$ of a
+    float64 computation of a quantity, entry by entry (``mag`` (N, k) or (k,), ``scale`` (k,)).
+
+    Derivation.  Code computes the quantity $q$ by *some* float64 program $P$, not the
+    formula $F$ a claim writes; its error is about $\epsilon M_P(x)$, $M_P$ the running error
+    bound of $P$ (:func:`checkers.highprec.magnitude`), which is unknown.  Two sizes bound it
+    from below for any reasonable $P$:
+
+    * $M_F(x)$, the claim's formula's own bound: the float64 evaluation of $F$ itself errs by
+      that much (cancellation in $F$, overflowing terms);
+    * $S_k$ (:func:`typical_magnitude`), the typical size of $q_k$ over the sample: a program
+      computing $q_k$ works with intermediates of $q_k$'s own scale, each rounded to within
+      $\epsilon$ of its size, and near a zero or a cancellation of $q_k$ those roundings stay
+      that size while $q_k$ shrinks.  ``optax.losses.huber_loss``'s backward pass adds
+      $(q - \delta) + \delta$ ($\delta = 1$, the gradient's size where it saturates), so at
+      $z = -10^{-20}$ it returns 0; ``jax.nn.elu``'s derivative is $\mathrm{expm1}(z) + 1$,
+      absolute error $10^{-16}$ where $e^{z} = 6 \cdot 10^{-6}$; ``jax.nn.sigmoid``'s is
+      $\sigma(1 - \sigma)$, $1 - \sigma$ exact only to $10^{-16}$ absolute.
+
+    $K$ (64) allows for that many roundings of that size; the last term is the smallest normal
+    float64 (XLA on CPU flushes subnormal results to 0).  With the relative term
+    $\mathrm{rtol}\max(|c|, |t|)$ of :func:`float64_agree` this is the implementation check's
+    rule $|c - t| \le 10^{-12}\max(|c|, |t|) + 64\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}$.
+    ``mag`` NaN (float64 could not evaluate $M$) gives NaN: that entry passes no float64 test
+    and goes to the referee.  The price: a wrong value whose error is below $64\,\epsilon\,S_k \approx 1.4\cdot10^{-14}
+    S_k$ in absolute terms -- a gradient that returns 0 instead of $z$ for
+    $|z| < 10^{-14} S_k$, a saturated branch off by less than that -- is not seen.
+    """
+    mag = np.asarray(mag, dtype=np.float64)
+    scale = np.asarray(scale, dtype=np.float64)
+    with np.errstate(invalid="ignore"):   # a NaN M (float64 could not size it) stays NaN: no test
+        return k * EPS * np.maximum(mag, scale) + DBL_MIN
 
 
 def _float_relation(d, tol, rel):
@@ -256,6 +316,19 @@ def rounded(x, digits: Iterable[int] = (1, 2, 3)):
                          otypes=[np.float64])(x) if x.size else x.copy()
         if not np.array_equal(y, x):
             yield y
+
+
+def simpler_points(x):
+    """The candidates for :func:`simplest`, simplest first: when ``x`` (a float array) has
+    subnormal coordinates, ``x`` with them read as 0 (as XLA on CPU reads its inputs: a
+    difference at $-5\\cdot10^{-324}$ shows at 0) rounded (:func:`rounded`), then as is; then
+    ``x`` rounded.  Without subnormal coordinates: exactly :func:`rounded` of ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    z = np.where(np.abs(x) < np.finfo(np.float64).tiny, 0.0, x)
+    if not np.array_equal(z, x):
+        yield from rounded(z)
+        yield z
+    yield from rounded(x)
 
 
 def simplest(candidates: Iterable, fails: Callable):

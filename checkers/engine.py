@@ -32,6 +32,7 @@ from derivations import Claim, ClaimError
 
 from . import _precision
 from .kinds import Kind, kind_of, register
+from .lambdify import NoNumericTranslation, require_translations
 from .results import ERROR, UNDECIDED, ClaimResult, WitnessResult, combine
 from .sampling import DEFAULT_POINTS
 from .symbolic import USER_SYMBOLIC_SECONDS
@@ -99,6 +100,11 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
         msg = f"{claim.id}: no witnesses for claim kind {claim.kind!r}"
         return ClaimResult(claim, "ERROR", [WitnessResult("engine", ERROR, detail=msg)], seed,
                            time.monotonic() - t0, msg)
+    try:  # a function some back end cannot evaluate: one clear ERROR, no witness runs
+        require_translations(claim)
+    except NoNumericTranslation as err:
+        return ClaimResult(claim, "ERROR", [WitnessResult("engine", ERROR, detail=str(err))], seed,
+                           time.monotonic() - t0, str(err))
     from . import kinks as _k
 
     found = _k.find_kinks(claim) if kind.kinks else ()

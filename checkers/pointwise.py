@@ -20,8 +20,8 @@ import time
 import numpy as np
 
 from .compare import (MAX_ESCALATE, MAX_ESCALATE_DIGITS, cheapest_first, escalate, float64_agree,
-                      magnitude_cost, rounded, simplest)
-from .highprec import MAX_DPS, compare_at, fmt, mp_diff, required_dps
+                      magnitude_cost, simpler_points, simplest)
+from .highprec import MAX_DPS, compare_at, fmt, mp_diff, referee_cost
 from .results import FAIL, PASS, UNDECIDED, Counterexample, WitnessResult
 
 __all__ = ["decide", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS"]
@@ -38,14 +38,15 @@ def _entry_name(shape, k, names):
 
 
 def _simplest(variables, mp_claimed, mp_true, x, relation, k, c_hi, t_hi, domain_of):
-    """The failing point rounded to 1, 2 or 3 significant digits, if it still fails (easier by hand)."""
+    """The failing point with subnormal coordinates at 0, or rounded to 1, 2 or 3 significant
+    digits, if it still fails there (easier by hand; :func:`checkers.compare.simpler_points`)."""
     def fails(y):
         if not all(domain_of(s).contains(v) for s, v in zip(variables, y)):
             return None
         verdict, k2, c2, t2 = compare_at(variables, mp_claimed, mp_true, y, relation)
         return (k2, c2, t2) if verdict == "fail" else None
 
-    found = simplest(rounded(x), fails)
+    found = simplest(simpler_points(x), fails)   # subnormal coordinates at 0 first, then rounded
     if found is None:
         return x, k, c_hi, t_hi
     y, (k2, c2, t2) = found
@@ -76,8 +77,8 @@ def decide(*, witness, method, claim, sample, claimed, reference, rtol, extra_to
     # Cheapest first: points with moderate magnitudes need few digits; huge ones go last.
     order = cheapest_first(undecided, lambda i: magnitude_cost(sample.points[i], zeros_last=True),
                            first=lambda i: sample.regimes[i] == "symbolic counterexample")
-    digits = lambda i: min(required_dps(sample.variables, (mp_claimed, mp_true),  # noqa: E731
-                                        sample.points[i]), MAX_DPS)
+    digits = lambda i: referee_cost(sample.variables, (mp_claimed, mp_true),  # noqa: E731
+                                    sample.points[i])
     esc = escalate(order, lambda rows: [(i, *compare_at(sample.variables, mp_claimed, mp_true,
                                                         sample.points[i], relation)) for i in rows],
                    cost=digits)

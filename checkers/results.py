@@ -148,8 +148,23 @@ class ClaimResult:
                 return w
         return None
 
+    def unchecked_note(self) -> str:
+        """``"12 point(s) unchecked by autodiff, 3 by finite differences (beyond the referee's
+        reach or budget)"`` from the witnesses' ``extra["unchecked"]``, or ``""`` when every point
+        was decided (or the message already says so)."""
+        counts = [(w.witness, int(w.extra.get("unchecked", 0) or 0)) for w in self.witnesses]
+        counts = [(name, n) for name, n in counts if n > 0]
+        if not counts or "unchecked" in self.message:
+            return ""
+        parts = [f"{n} point(s) unchecked by {name}" if i == 0 else f"{n} by {name}"
+                 for i, (name, n) in enumerate(counts)]
+        return ", ".join(parts) + " (beyond the referee's reach or budget)"
+
     def __str__(self) -> str:
-        lines = [f"{self.claim.id}: {self.verdict}" + (f" -- {self.message}" if self.message else "")]
+        """The verdict line (with the message, and the points left unchecked: never only in the
+        JSON), then one line per witness and the counterexample."""
+        notes = [x for x in (self.message, self.unchecked_note()) if x]
+        lines = [f"{self.claim.id}: {self.verdict}" + (f" -- {'; '.join(notes)}" if notes else "")]
         for w in self.witnesses:
             err = f", worst rel. error {w.worst_error:.1e}" if w.worst_error is not None else ""
             pts = f", {w.points} points" if w.points else ""

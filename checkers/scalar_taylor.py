@@ -133,6 +133,8 @@ def _confirm(claim, variables, x, h, wrt, r, regime):
                 d = mpmath.diff(lambda t: cost(*[a + t * b for a, b in zip(m, hh)])[r], 0)
                 g = grad(*m)[r * n:(r + 1) * n]
                 gh = mpmath.fsum(g[j] * hh[wrt[j]] for j in range(n))
+                if abs(d - gh) <= abs(cost(*m)[r]) * mpmath.mpf(10) ** -p:
+                    return None   # below mpmath.diff's resolution, about |C| 10^-p: undecided
             except (ZeroDivisionError, ValueError, OverflowError):
                 return None
             return [gh], [d]

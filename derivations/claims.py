@@ -18,11 +18,16 @@ Kinds (one frozen dataclass each, all subclasses of :class:`Claim`):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import numbers
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar, Mapping
 
 import sympy as sp
@@ -42,9 +47,10 @@ __all__ = [
     "closed_interval",
     "integers",
     "positive",
+    "recording",
 ]
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 
 
 class ClaimError(ValueError):
@@ -70,6 +76,13 @@ class Interval:
 
     ``lo``/``hi`` may be $\mp\infty$ (then that end is open).  ``integer=True`` makes it the
     integers in $[lo, hi]$ (both ends closed).
+
+    An end may be any real number: ``int``, ``float``, :class:`fractions.Fraction`,
+    :class:`decimal.Decimal`, a NumPy scalar, or an exact SymPy number (``Rational(1, 2)``,
+    ``pi``, ``sqrt(2)``, ``oo``).  It is stored as a float64, converted once here: a closed end
+    that float64 cannot represent is rounded *inward* (up for the lower end, down for the
+    upper), an open one to the nearest float64 -- either way every float64 inside the stored
+    interval lies in the exact one.  A complex, NaN or symbolic end is a :class:`ClaimError`.
     """
 
     lo: float
@@ -79,6 +92,8 @@ class Interval:
     integer: bool = False
 
     def __post_init__(self):
+        object.__setattr__(self, "lo", _real_end(self.lo, "lower", not self.lo_open))
+        object.__setattr__(self, "hi", _real_end(self.hi, "upper", not self.hi_open))
         if not (self.lo <= self.hi):
             raise ClaimError(f"Interval: lower end {self.lo} is above upper end {self.hi}")
         if self.integer and (self.lo_open or self.hi_open):
@@ -122,6 +137,80 @@ class Interval:
     def text(self) -> str:
         return self.latex().replace(r"\infty", "inf").replace(r"\mathbb{R}", "R").replace(
             r"\dots", "...").replace("\\", "")
+
+
+def _exact_end(v: Any, which: str):
+    """An interval end as an exact number: a Python float (kept as is) or a SymPy number."""
+    def bad(why: str):
+        return ClaimError(f"Interval: the {which} end {v!r} is {why}; an interval end must be a "
+                          "real number (int, float, Fraction, Decimal, a NumPy scalar, or a SymPy "
+                          "number such as Rational(1, 2) or pi)")
+
+    if isinstance(v, (bool, str, bytes)):
+        raise bad(f"a {type(v).__name__}")
+    if isinstance(v, float):
+        if math.isnan(v):
+            raise bad("NaN")
+        return float(v)
+    if isinstance(v, numbers.Integral):
+        return float(v) if abs(int(v)) <= 2**53 else sp.Integer(int(v))   # exact as a float
+    if isinstance(v, (Fraction, Decimal)):
+        if isinstance(v, Decimal) and not v.is_finite():
+            if v.is_nan():
+                raise bad("NaN")
+            return float(v)
+        q = Fraction(v)
+        return sp.Rational(q.numerator, q.denominator)
+    if hasattr(v, "dtype") and getattr(v, "shape", None) == ():   # a NumPy scalar or 0-d array
+        if v.dtype.kind in "iu":
+            return sp.Integer(int(v))
+        if v.dtype.kind == "f":
+            x = v[()]
+            if x != x:
+                raise bad("NaN")
+            return sp.Rational(*x.as_integer_ratio()) if bool(abs(x) < math.inf) else float(x)
+        raise bad(f"of NumPy type {v.dtype}")
+    if not isinstance(v, sp.Basic):
+        try:
+            v = sp.sympify(v, strict=True)
+        except (sp.SympifyError, TypeError, ValueError):
+            raise bad(f"a {type(v).__name__}") from None
+    if not isinstance(v, sp.Expr) or isinstance(v, sp.MatrixBase):
+        raise bad(f"a {type(v).__name__}")
+    if v.free_symbols:
+        raise bad("not a number (it has the free symbol(s) "
+                  f"{', '.join(sorted(map(str, v.free_symbols)))})")
+    if v in (sp.oo, -sp.oo):
+        return math.inf if v == sp.oo else -math.inf
+    if v.has(sp.nan):
+        raise bad("NaN")
+    if v.is_extended_real is not True:
+        raise bad("not a real number")
+    return v
+
+
+def _real_end(v: Any, which: str, closed: bool) -> float:
+    r"""An interval end as a float64 (see :class:`Interval`).
+
+    When float64 cannot represent the end $e$ exactly, a closed end is rounded inward (the lower
+    end to the least float64 $\ge e$, the upper end to the greatest $\le e$) and an open end to
+    the nearest float64 (the float64 values strictly inside are then inside the exact interval
+    too).  A finite end beyond float64's range becomes the largest finite float64.
+    """
+    e = _exact_end(v, which)
+    if isinstance(e, float):
+        return e
+    f = float(e)
+    if math.isinf(f):
+        return math.copysign(sys.float_info.max, f)
+    exact = sp.Rational(*f.as_integer_ratio())
+    if closed and e != exact:
+        e_below = bool(e < exact)        # SymPy decides the sign exactly (adaptive evalf)
+        if which == "lower" and not e_below:
+            f = math.nextafter(f, math.inf)
+        elif which == "upper" and e_below:
+            f = math.nextafter(f, -math.inf)
+    return f
 
 
 def _num(v: float) -> str:
@@ -176,6 +265,44 @@ def _sympy_expr(x: Any, what: str, cid: str) -> sp.Expr:
         raise ClaimError(f"{cid}: {what} must be a SymPy expression, got {type(x).__name__}") from err
 
 
+_RECORDERS: list = []
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_LIBRARY = (os.path.abspath(dataclasses.__file__),)
+
+
+@contextlib.contextmanager
+def recording():
+    """Inside the block, every claim built (and validated) is appended to the yielded list, in
+    the order they are built, as ``(claim, filename)``: ``filename`` is the file of the code
+    that built it -- the innermost caller outside the ``derivations`` package and the
+    ``dataclasses`` machinery (``replace``, the generated ``__init__``).  A claim built while a
+    module is imported names the import machinery when that module is in ``derivations`` (a
+    catalog module), else the module's own file.
+
+    ``gradproof check`` uses it to find the claims a file built before it stopped at an error,
+    including those not yet assigned to a name (the entries of an unfinished ``CLAIMS = [...]``).
+    """
+    built: list = []
+    _RECORDERS.append(built)
+    try:
+        yield built
+    finally:
+        _RECORDERS.remove(built)
+
+
+def _record(claim) -> None:
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not (name == "<string>" or os.path.abspath(name).startswith(_HERE + os.sep)
+                or os.path.abspath(name) in _LIBRARY):
+            break
+        frame = frame.f_back
+    where = os.path.abspath(frame.f_code.co_filename) if frame is not None else ""
+    for built in _RECORDERS:
+        built.append((claim, where))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Claim:
     """Common fields of every claim.
@@ -197,7 +324,9 @@ class Claim:
     def __post_init__(self):
         if not isinstance(self.id, str) or not _ID_RE.match(self.id):
             raise ClaimError(
-                f"claim id {self.id!r} is not dotted lower-case (e.g. 'bce_sigmoid.grad_w')")
+                f"claim id {self.id!r} is not a dotted name: letters, digits and underscores, "
+                "starting with a letter, with at least one dot (e.g. 'bce_sigmoid.grad_w', "
+                "'MyNotes.dL_dW')")
         if not isinstance(self.source, Source):
             raise ClaimError(f"{self.id}: source must be a derivations.Source")
         dom = self.domain
@@ -222,6 +351,8 @@ class Claim:
         if extra and not self._allow_extra_domain():
             raise ClaimError(f"{self.id}: domain names symbol(s) {', '.join(map(str, extra))} "
                              "that the claim does not use")
+        if _RECORDERS:
+            _record(self)
 
     # -- overridable hooks -------------------------------------------------------------
     def _normalize(self) -> None:  # pragma: no cover - overridden

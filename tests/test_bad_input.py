@@ -285,3 +285,120 @@ def test_sympy_time_bound_in_check(tmp_path, check):
     assert out.returncode == 0, text
     assert "bad_input.tanh4" in out.stdout and "symbolic UNDECIDED (SymPy did not finish within 1 s)" \
         in out.stdout
+
+
+# -- interval ends given as SymPy (or other) numbers ---------------------------------------------------
+
+def test_sympy_interval_ends_are_checked_not_a_traceback(tmp_path, check):
+    out, text = check(tmp_path, """
+        import fractions
+        import numpy as np
+        from derivations import closed_interval, open_interval
+        a, t = sp.symbols("a t", real=True)
+        half = gradient_claim("bad_input.log_half", sp.log(a), a, 1 / a,
+                              domain={a: open_interval(0, sp.Rational(1, 2))})
+        pi = gradient_claim("bad_input.sin_pi", sp.sin(t), t, sp.cos(t),
+                            domain={t: closed_interval(sp.Integer(-1), sp.pi)})
+        mixed = gradient_claim("bad_input.mixed_ends", t**2, t, 2 * t,
+                               domain={t: open_interval(fractions.Fraction(1, 3), np.float32(2.5))})
+        """)
+    assert out.returncode == 0, text
+    assert "Traceback" not in text and "nextafter" not in text
+    rows = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines()
+            if line.startswith("bad_input.")}
+    assert rows == {"bad_input.good": "PROVED", "bad_input.log_half": "PROVED",
+                    "bad_input.sin_pi": "PROVED", "bad_input.mixed_ends": "PROVED"}, out.stdout
+
+
+def test_sympy_ends_sample_inside_the_exact_interval():
+    from checkers.sampling import sample
+    from derivations import open_interval
+
+    t = sp.Symbol("t", real=True)
+    claim = gradient_claim("bad_input.sin_pi", sp.sin(t), t, sp.cos(t),
+                           domain={t: closed_interval(sp.Rational(-1, 3), sp.pi)})
+    pts = sample(claim, 512, 0).points[:, 0]
+    assert pts.min() == claim.domain[0][1].lo and pts.max() == claim.domain[0][1].hi  # closed ends
+    assert all(sp.Rational(-1, 3) <= sp.Rational(*float(v).as_integer_ratio()) <= sp.pi
+               for v in (pts.min(), pts.max()))
+    half = gradient_claim("bad_input.log_half", sp.log(t), t, 1 / t,
+                          domain={t: open_interval(0, sp.Rational(1, 2))})
+    pts = sample(half, 512, 0).points[:, 0]
+    assert pts.min() > 0 and pts.max() < 0.5 and pts.max() == np.nextafter(0.5, 0)
+
+
+def test_non_real_interval_end_in_check_names_the_line(tmp_path, check):
+    out, text = check(tmp_path, """
+        from derivations import open_interval
+        a = sp.Symbol("a", real=True)
+        bad = gradient_claim("bad_input.complex_end", a**2, a, 2 * a,
+                             domain={a: open_interval(0, sp.I)})
+        """)
+    assert out.returncode == 2, text
+    assert "claims.py:11: malformed claim: Interval: the upper end I is not a real number" in text
+    assert "bad_input.good" in out.stdout and "PROVED" in out.stdout
+
+
+# -- a file that stops at a malformed claim: what it built before is checked --------------------------
+
+def test_claims_list_stopping_at_a_malformed_claim_checks_the_claims_built_before(tmp_path, check):
+    out, text = check(tmp_path, """
+        CLAIMS = [
+            good,
+            gradient_claim("bad_input.square", v**2, v, 2 * v, domain={v: real_line()}),
+            gradient_claim("bad_input.cube_typo", v**3, v, 3 * v, domain={v: real_line()}),
+            gradient_claim("bad_input.no_domain", v**2, v, 2 * v, domain={}),
+            gradient_claim("bad_input.never_built", v**4, v, 4 * v**3, domain={v: real_line()}),
+        ]
+        """)
+    assert out.returncode == 2, text
+    table = out.stdout.split("\n\n")[0]
+    rows = [line.split()[:2] for line in table.splitlines() if line.startswith("bad_input.")]
+    assert rows == [["bad_input.good", "PROVED"], ["bad_input.square", "PROVED"],
+                    ["bad_input.cube_typo", "REFUTED"]], out.stdout      # checked, not skipped
+    assert "claims.py:12: malformed claim: bad_input.no_domain: symbol(s) v have no domain" in text
+    assert "the 3 entries built before it are checked" in text
+    assert "bad_input.never_built" not in out.stdout
+
+
+def test_any_exception_stops_the_file_and_the_claims_before_it_are_checked(tmp_path, check):
+    out, text = check(tmp_path, """
+        square = gradient_claim("bad_input.square", v**2, v, 2 * v, domain={v: real_line()})
+        forgot = gradient_claim("bad_input.forgot", v**2, v, domain={v: real_line()})
+        """)
+    assert out.returncode == 2, text
+    assert ("claims.py:9: TypeError: gradient_claim() missing 1 required positional argument: "
+            "'claimed' (the file stops here") in text
+    rows = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines()
+            if line.startswith("bad_input.")}
+    assert rows == {"bad_input.good": "PROVED", "bad_input.square": "PROVED"}, out.stdout
+
+
+def test_claims_built_elsewhere_or_held_by_an_implementation_are_not_added(tmp_path, check):
+    """Only claims built by the file itself and held by no entry are added (not the catalog's claims
+    an import builds, nor an Implementation's own claim)."""
+    (tmp_path / "bad_input_helper_module.py").write_text(GOOD.replace("bad_input.good",
+                                                                       "bad_input.from_helper"))
+    out, text = check(tmp_path, """
+        import bad_input_helper_module                  # builds a claim at import, in another file
+        from checkers.implementation import Implementation
+        impl = Implementation(lambda v: v**3, gradient_claim("bad_input.held", v**3, v, 3 * v**2,
+                                                             domain={v: real_line()}))
+        raise RuntimeError("stop")
+        """)
+    assert out.returncode == 2, text
+    table = out.stdout.split("\n\n")[0]
+    ids = [line.split()[0] for line in table.splitlines() if line.startswith("bad_input.")]
+    assert ids == ["bad_input.good", "bad_input.held.impl_lambda"], out.stdout
+    assert "RuntimeError: stop (the file stops here" in text
+
+
+# -- upper-case claim ids ------------------------------------------------------------------------------
+
+def test_upper_case_ids_are_checked(tmp_path, check):
+    out, text = check(tmp_path, """
+        mine = gradient_claim("MyNotes.dL_dW", v**2, v, 2 * v, domain={v: real_line()})
+        """)
+    assert out.returncode == 0, text
+    assert any(line.startswith("MyNotes.dL_dW ") and " PROVED " in line
+               for line in out.stdout.splitlines()), out.stdout

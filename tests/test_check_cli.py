@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-from checkers.cli import exit_status, main, render_table
+from checkers.cli import exit_status, main, render_table, verdict_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "tanh_mse_claims.py"
@@ -190,3 +190,44 @@ def test_render_table_aligns_columns():
     text = render_table([("a.b", "PROVED", "x"), ("a.longer_id", "REFUTED", "y")])
     lines = text.splitlines()
     assert lines[0].index("verdict") == lines[2].index("PROVED") == lines[3].index("REFUTED")
+
+
+def test_table_line_shows_the_points_left_unchecked(tmp_path, run):
+    """log(1 + e^a) = a + log(1 + e^-a), a = v^2 + 800: e^a overflows float64 at every point, so
+    every point goes to the referee, whose budget (400 points) cannot take all 512: the verdict
+    line says how many points no witness decided, as the JSON records them."""
+    f = write(tmp_path, "c.py", """
+        a = v**2 + 800
+        from derivations.build import equality_claim
+        big = equality_claim("cli.Softplus_big", sp.log(1 + sp.exp(a)), a + sp.log(1 + sp.exp(-a)),
+                             domain={v: real_line()})
+        """)
+    js = tmp_path / "c.json"
+    out = run("check", f, "--points", 512, "--json", js)
+    unchecked = max(w["extra"].get("unchecked", 0)
+                    for w in json.loads(js.read_text())["claims"][0]["witnesses"])
+    assert unchecked >= 512 - 400
+    line = next(line for line in out.stdout.splitlines() if line.startswith("cli.Softplus_big "))
+    verdict = line.split()[1]
+    assert f" {verdict} ({unchecked} points unchecked) " in line, out.stdout
+    assert f"{unchecked} point(s) unchecked by sampling" in line      # which witness, in the evidence
+
+
+class _W:
+    def __init__(self, name, unchecked):
+        self.witness, self.extra = name, {"unchecked": unchecked}
+
+
+class _Res:
+    def __init__(self, verdict, *counts):
+        self.verdict, self.witnesses = verdict, [_W(f"w{i}", n) for i, n in enumerate(counts)]
+
+
+@pytest.mark.parametrize("verdict,counts,text", [
+    ("VERIFIED", (0, 0), "VERIFIED"),
+    ("VERIFIED", (12, 3), "VERIFIED (12 points unchecked)"),
+    ("PROVED", (0, 1), "PROVED (1 point unchecked)"),
+    ("UNDECIDED", (), "UNDECIDED"),
+], ids=["none", "most-of-any-witness", "one", "no-witness"])
+def test_verdict_text(verdict, counts, text):
+    assert verdict_text(_Res(verdict, *counts)) == text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import sympy as sp
 
@@ -30,10 +32,19 @@ def test_string_expression_is_refused_not_parsed():
                      point=sp.oo, value=0, domain={x: d.real_line()})
 
 
-def test_bad_id():
-    with pytest.raises(ClaimError, match="not dotted lower-case"):
-        d.EqualityClaim(id="NoDots", title="t", source=SRC, statement="s", lhs=x, rhs=x,
+@pytest.mark.parametrize("bad", ["NoDots", "1st.claim", "my..claim", "my.claim.", "my.cla im",
+                                 "my.claim-2", ".my", ""])
+def test_bad_id(bad):
+    with pytest.raises(ClaimError, match="is not a dotted name: letters, digits and underscores"):
+        d.EqualityClaim(id=bad, title="t", source=SRC, statement="s", lhs=x, rhs=x,
                         domain={x: d.real_line()})
+
+
+@pytest.mark.parametrize("good", ["MyNotes.dL_dW", "mlp.Grad_W1", "Ko2026.Eq3.grad", "a.B"])
+def test_ids_may_contain_upper_case(good):
+    c = d.EqualityClaim(id=good, title="t", source=SRC, statement="s", lhs=x, rhs=x,
+                        domain={x: d.real_line()})
+    assert c.id == good
 
 
 def test_cost_must_depend_on_wrt():
@@ -100,3 +111,81 @@ def test_catalog_sorted_by_document_then_section_then_family():
     ids = [c.id for c in cat]
     assert ids.index("experiments.softmax_sweep_unique_max") > ids.index("softmax.limit_tied_max_m3")
     assert d.family_of("experiments.softmax_sweep_unique_max") == "softmax_experiments"
+
+
+# -- interval ends: every real number type, converted once ------------------------------------------
+
+def _exact(f: float):
+    return sp.Rational(*f.as_integer_ratio())
+
+
+def test_interval_ends_accept_every_real_number_type():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    import mpmath
+    import numpy as np
+
+    cases = [
+        (d.open_interval(0, sp.Rational(1, 2)), 0.0, 0.5),
+        (d.closed_interval(sp.Integer(-1), sp.pi), -1.0, 3.141592653589793),
+        (d.open_interval(Fraction(1, 4), Decimal("2.5")), 0.25, 2.5),
+        (d.open_interval(np.float32(0.5), np.int64(3)), 0.5, 3.0),
+        (d.open_interval(np.float64(-2), np.array(7.0)), -2.0, 7.0),
+        (d.open_interval(sp.Float("0.25"), mpmath.mpf("0.75")), 0.25, 0.75),
+        (d.open_interval(-sp.oo, sp.oo), -float("inf"), float("inf")),
+        (d.Interval(0, sp.oo), 0.0, float("inf")),
+        (d.open_interval(0, sp.exp(1000)), 0.0, 1.7976931348623157e308),   # beyond float64: its max
+        (d.integers(sp.Integer(0), np.int32(3)), 0.0, 3.0),
+    ]
+    for iv, lo, hi in cases:
+        assert (iv.lo, iv.hi) == (lo, hi) and type(iv.lo) is float and type(iv.hi) is float, iv
+
+
+def test_closed_ends_round_inward_so_every_float_inside_is_in_the_exact_interval():
+    for lo, hi in [(sp.Rational(1, 3), sp.pi), (-sp.E, sp.sqrt(2)), (sp.Rational(-1, 10), sp.E)]:
+        iv = d.closed_interval(lo, hi)
+        assert _exact(iv.lo) >= lo and _exact(iv.hi) <= hi
+        assert _exact(math.nextafter(iv.lo, -math.inf)) < lo           # and it is the nearest
+        assert _exact(math.nextafter(iv.hi, math.inf)) > hi
+    assert d.closed_interval(sp.Rational(1, 3), 1).lo == 0.33333333333333337   # 1/3 rounded up
+    assert d.open_interval(sp.Rational(1, 3), 1).lo == 1 / 3                    # nearest
+
+
+@pytest.mark.parametrize("end,why", [
+    (sp.I, "is not a real number"), (1 + 2j, "is not a real number"), (sp.zoo, "is not a real number"),
+    (float("nan"), "is NaN"), (sp.nan, "is NaN"), ("1", "is a str"), (True, "is a bool"),
+    (None, "is a NoneType"), (sp.Symbol("a"), "has the free symbol"), ([1], "is a list"),
+], ids=["I", "complex", "zoo", "nan", "sympy-nan", "str", "bool", "None", "symbol", "list"])
+def test_non_real_interval_end_is_a_claim_error(end, why):
+    with pytest.raises(ClaimError, match=r"^Interval: the upper end .* " + why + r".*an interval end "
+                                         r"must be a real number"):
+        d.open_interval(0, end)
+
+
+def test_recording_names_the_file_that_built_each_claim():
+    """``gradproof check`` adds, after an error, only the claims a file built itself."""
+    import importlib.util
+    import os
+    import pathlib
+
+    from derivations.claims import recording
+
+    with recording() as built:
+        here = d.EqualityClaim(id="my.rec", title="t", source=SRC, statement="s", lhs=x, rhs=x,
+                               domain={x: d.real_line()})
+        copy = here.replace(title="u")                       # dataclasses.replace: still here
+        path = pathlib.Path(d.__file__).parent / "sigmoid_mse.py"   # a catalog module, run afresh
+        spec = importlib.util.spec_from_file_location("derivations._recording_copy", path)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    me = os.path.abspath(__file__)
+    assert built[:2] == [(here, me), (copy, me)]
+    assert len(built) > 2 and all(where != me for _, where in built[2:])
+    with recording() as other:
+        pass
+    assert other == [] and len(built) > 2
+
+
+def test_large_integer_ends_round_inward():
+    iv = d.closed_interval(-(2**60 + 1), 2**60 + 1)
+    assert _exact(iv.lo) >= -(2**60 + 1) and _exact(iv.hi) <= 2**60 + 1

@@ -51,6 +51,27 @@ def test_atol_and_extra_scale_widen_the_rule_by_exactly_their_size():
     assert not C.float64_agree(c, r, rtol=1e-12, scale=np.array([[1e-4]]))[0][0, 0]
 
 
+def test_typical_magnitude_is_the_median_of_the_finite_nonzero_sizes_per_entry():
+    v = np.array([[1.0, 0.0], [-3.0, 0.0], [2.0, 5.0], [np.inf, -7.0], [1e300, np.nan],
+                  [0.0, 0.0]])
+    assert C.typical_magnitude(v).tolist() == [2.5, 6.0]      # median of {1, 3, 2, 1e300}; {5, 7}
+    assert C.typical_magnitude(np.zeros((3, 1))).tolist() == [0.0]
+
+
+def test_rounding_bound_is_k_eps_times_the_larger_of_m_and_s():
+    b = C.rounding_bound(np.array([[1e-20, 4.0], [np.nan, 0.0]]), np.array([1.0, 2.0]), 64)
+    eps = np.finfo(float).eps
+    assert b[0].tolist() == [64 * eps + C.DBL_MIN, 64 * eps * 4.0 + C.DBL_MIN]
+    assert np.isnan(b[1, 0])                 # M unknown in float64: no float64 test, the referee
+    assert b[1, 1] == 64 * eps * 2.0 + C.DBL_MIN
+    # huber at z = -1e-20: 0 against -1e-20 passes with S = 1, and not with the formula's M alone
+    ok = C.float64_agree(np.array([[0.0]]), np.array([[-1e-20]]), rtol=1e-12,
+                         atol=C.rounding_bound(np.array([[1e-20]]), np.array([1.0]), 64))[0]
+    assert ok[0, 0]
+    assert not C.float64_agree(np.array([[0.0]]), np.array([[-1e-20]]), rtol=1e-12,
+                               atol=C.rounding_bound(np.array([[1e-20]]), np.array([0.0]), 64))[0][0, 0]
+
+
 # -- the two-precision referee ---------------------------------------------------------------------
 
 def test_mp_holds_identities_inequalities_nan_and_inf():
@@ -82,6 +103,78 @@ def test_referee_decides_where_float64_cannot():
     # at 40 digits 1 - sigma(40) keeps ~22 digits: a 1e-20 difference is not stable yet, so it
     # is not called a failure (the caller's digit rule, checkers.highprec.required_dps, asks for more)
     assert C.referee(_sigmoid_tail("1e-20"), 40)[0] == "undecidable"
+
+
+def test_the_referee_reaches_huge_arguments_but_not_huge_cancellations():
+    r"""$e^{10^{300}}$ needs its argument's 300 digits, not $4\cdot10^{299}$: the digits come from
+    the conditioning at the point (highprec.conditioned_dps); $1 - \tanh z$ at $z = 10^{300}$
+    would need $10^{300}$ digits and stays beyond reach.  An argument beyond float64 ($e^{zw}$
+    at $z = w = 10^{300}$: $zw = 10^{600}$) is evaluated in mpmath and reached with its 600
+    digits and the 40 of the rule; a double exponential $e^{e^z}$ at $z = 10^{300}$ is not."""
+    import sympy as sp
+
+    from checkers.highprec import MAX_DPS, fmt, mp_value, required_dps
+
+    z, w = sp.symbols("z w", real=True)
+    for x in (1e7, 1e300, -1e300):
+        assert required_dps((z,), (sp.exp(z),), np.array([x])) <= 400
+    assert required_dps((z,), (2 * sp.exp(-z) / (1 + sp.exp(-z)) ** 2,), np.array([1e300])) <= 400
+    for e in (1 - sp.tanh(z) ** 2, sp.exp(z) * (1 - sp.tanh(z))):
+        assert required_dps((z,), (e,), np.array([1e300])) > MAX_DPS
+    assert 640 <= required_dps((z, w), (sp.exp(z * w),), np.array([1e300, 1e300])) <= 700
+    assert required_dps((z,), (sp.exp(sp.exp(z)),), np.array([1e300])) > MAX_DPS
+    # below the old limits the rule is as before: 40 + |log10 x| + |arg| / ln 10
+    assert required_dps((z,), (sp.exp(z),), np.array([50.0])) == 64
+    big = mp_value((z,), sp.exp(z), np.array([1e300]), 340)[0]
+    assert fmt(big, 5).startswith("2.4986e+434294481903251850453656571405")
+
+
+def test_erfc_of_a_large_argument_is_refereed_at_few_digits():
+    r"""$\operatorname{erfc}(80)$ has no cancellation: the coarse allowance ($80^2/\ln 10$ =
+    2780 digits) gives way to the conditioning at the point; $\operatorname{erfc}(-u)$ as
+    written is not reflected into $2 - \operatorname{erfc}(u)$ (which cancels 2780 digits)."""
+    import sympy as sp
+
+    from checkers.highprec import COARSE_DPS, required_dps
+    from checkers.lambdify import mpmath_fn, numpy_fn
+
+    z = sp.Symbol("z", real=True)
+    assert required_dps((z,), (sp.erfc(z),), np.array([80.0])) <= 60
+    assert required_dps((z,), (1 - sp.erf(z),), np.array([80.0])) > COARSE_DPS   # a real cancellation
+    e = sp.exp(-z ** 2 / 2) / sp.erfc(-z / sp.sqrt(2))
+    assert required_dps((z,), (e,), np.array([-113.0])) <= 60
+    with mpmath.workdps(30):
+        assert mpmath.isfinite(mpmath_fn((z,), e)(mpmath.mpf(-113))[0])
+    assert numpy_fn((z,), sp.Matrix([[2 - sp.erfc(z)]]))(np.array([-80.0]))[0, 0, 0] == 0.0
+
+
+def test_the_referee_cost_of_a_point_with_overflowing_arguments_is_counted_without_mpmath():
+    import sympy as sp
+
+    from checkers.highprec import HUGE_ARGUMENT_COST, MAX_DPS, referee_cost
+
+    z, w = sp.symbols("z w", real=True)
+    e = (sp.exp(z * w), sp.tanh(z * w))
+    assert referee_cost((z, w), e, np.array([1e300, 1e300])) == 2 * HUGE_ARGUMENT_COST
+    assert referee_cost((z, w), e, np.array([2.0, 3.0])) < MAX_DPS
+    # beyond the float64 allowance: estimated as a well-conditioned exponential, 40 + 300 + 300
+    assert referee_cost((z, w), (1 - sp.tanh(z) ** 2,), np.array([1e300, 1.0])) == 641
+    assert referee_cost((z, w), (sp.exp(sp.exp(z)),), np.array([1e300, 1.0])) == HUGE_ARGUMENT_COST
+
+
+def test_a_point_outside_float64_for_the_cost_itself():
+    """Logits beyond float64 under a log-sum-exp: the loss itself overflows, so no float64
+    program can be held to it; gelu's tanh argument overflows but its value does not."""
+    import sympy as sp
+
+    from checkers.highprec import outside_float64
+
+    z, w = sp.symbols("z w", real=True)
+    lse = sp.log(sp.exp(z * w) + sp.exp(-z * w))
+    assert outside_float64((z, w), sp.Matrix([[lse]]), np.array([1e300, 1e300]))
+    assert not outside_float64((z, w), sp.Matrix([[lse]]), np.array([1e150, 1e150]))
+    gelu = z * (1 + sp.tanh(sp.Rational(44715, 10 ** 6) * z ** 3)) / 2
+    assert not outside_float64((z,), sp.Matrix([[gelu]]), np.array([1e200]))
 
 
 def test_a_value_that_does_not_settle_between_precisions_is_undecidable_not_a_failure():

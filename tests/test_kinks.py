@@ -55,3 +55,25 @@ def test_a_claim_wrong_off_the_kink_is_refuted_off_the_kink():
     res = checkers.verify(claim, points=64, symbolic_seconds=5)
     assert res.verdict == "REFUTED"
     assert float(res.counterexample.point["u"]) < 0          # d|u|/du = -1 there, not 1
+
+
+def test_a_kink_needs_unequal_one_sided_derivatives():
+    r"""$z/(1 + |z|)$ (``jax.nn.soft_sign``) and $z|z|$ have $|z|$ in them but both one-sided
+    derivatives agree at 0: no kink, so a gradient wrong at $z = 0$ alone is refuted there.
+    $|z|$, $\max(z, 0)$, $z H(z)$ and $\max(z, z^3)$ at 0 keep theirs."""
+    z = sp.Symbol("z", real=True)
+
+    def claim(cid, cost, claimed):
+        return gradient_claim(cid, cost, z, claimed, domain={z: real_line()})
+
+    def found(cost):
+        return kinks.find_kinks(claim("k.smooth", cost, sp.diff(cost, z)))
+
+    assert found(z / (1 + sp.Abs(z))) == ()
+    assert found(z * sp.Abs(z)) == ()
+    for cost in (sp.Abs(z), sp.Max(z, 0), z * sp.Heaviside(z), sp.Max(z, z ** 3)):
+        assert len(found(cost)) >= 1, cost
+    wrong = claim("k.soft_sign_at_zero", z / (1 + sp.Abs(z)),
+                  sp.Piecewise((sp.Rational(1, 2), sp.Eq(z, 0)), (1 / (1 + sp.Abs(z)) ** 2, True)))
+    res = checkers.verify(wrong)
+    assert res.verdict == "REFUTED" and res.counterexample.point == {"z": "0"}, str(res)

@@ -58,7 +58,7 @@ def test_sample_line_counts_every_point(report, result_of):
     line = next(x for x in s.splitlines() if x.startswith("Sample: "))
     res = result_of("mse_sigmoid.grad_w")
     assert line.startswith(f"Sample: {res.points} points drawn from seed {checkers.DEFAULT_SEED}")
-    counts = [int(n) for n in re.findall(r"(?:uniform|edge|saturated|tiny|huge|zero|tie|mixed) (\d+) \(", line)]
+    counts = [int(n) for n in re.findall(r"(?:uniform|edge|saturated|decades|tiny|huge|zero|tie|mixed) (\d+) \(", line)]
     assert sum(counts) == res.points == sum(res.sample_shares.values())
     assert f"saturated {res.sample_shares['saturated']} (" in line
 

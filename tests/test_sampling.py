@@ -52,3 +52,97 @@ def test_tie_between_open_interval_and_integer_range():
     s = sample(c, 512, 0)
     assert np.all((s.points[:, 0] > 0) & (s.points[:, 0] < 1)) and set(s.points[:, 1]) <= {0.0, 1.0}
     assert np.any(s.points[:, 1] == s.points[:, 2])  # y ties with t in [0, 1] at 0 or 1
+
+
+# -- the decades between 1e-3 and 1e-16 ---------------------------------------------------------------
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import pytest  # noqa: E402
+import sympy as sp  # noqa: E402
+
+import checkers  # noqa: E402
+from checkers.implementation import verify_implementation  # noqa: E402
+from checkers.sampling import DECADES, REGIME_SHARES  # noqa: E402
+from derivations.build import gradient_claim  # noqa: E402
+
+z = sp.Symbol("z", real=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 20260104])
+def test_every_decade_from_1e_3_to_1e_16_on_both_sides_of_zero(seed):
+    c = d.get("sigmoid.derivative_logistic")          # z on the real line
+    zs = sample(c, 1024, seed).points[:, 0]
+    for k in DECADES:
+        lo, hi = 10.0 ** -int(k), 10.0 ** (1 - int(k))
+        for sign in (1, -1):
+            v = sign * zs
+            assert np.count_nonzero((v >= lo) & (v < hi)) >= 2, (seed, k, sign)
+    assert set(DECADES) == set(range(3, 17))
+    assert np.any((zs != 0) & (np.abs(zs) < 2.2250738585072014e-308))        # subnormal
+    assert np.any(np.abs(zs) >= 1e300)                                        # huge
+
+
+def test_decades_also_next_to_a_finite_end_and_only_inside_the_domain():
+    c = d.get("bce_sigmoid.nonnegative")                 # a in (0, 1)
+    s = sample(c, 1024, 0)
+    a = s.points[s.regimes == "decades", 0]
+    near0, near1 = a[a < 0.5], 1.0 - a[a >= 0.5]
+    for gap in (near0, near1):
+        decades = set(np.floor(-np.log10(gap[gap > 0])).astype(int))
+        assert set(range(3, 16)) <= decades, sorted(decades)
+    assert np.all((a > 0) & (a < 1))
+
+
+def test_regime_shares_keep_every_regime_meaningful():
+    c = d.get("sigmoid.derivative_logistic")
+    shares = sample(c, 1024, 0).shares()
+    assert sum(shares.values()) == 1024 and set(shares) == set(REGIME_SHARES)
+    assert shares["uniform"] == max(shares.values()) and min(shares.values()) >= 20
+    assert shares["decades"] >= 2 * len(DECADES) * 2     # about 3 points per decade and side
+    assert abs(sum(REGIME_SHARES.values()) - 1.0) < 1e-12 and list(REGIME_SHARES)[-1] == "mixed"
+
+
+@pytest.mark.parametrize("where", ["below_1e-10", "between_1e-8_and_1e-6"])
+def test_a_mistake_only_at_small_arguments_is_refuted_at_the_default_points(where):
+    small = sp.Abs(z) < 1e-10 if where == "below_1e-10" else sp.And(sp.Abs(z) > 1e-8, sp.Abs(z) < 1e-6)
+    claim = gradient_claim(f"sampling.small_{where.replace('-', '_').replace('.', '_')}",
+                           sp.sin(z) * z, z,
+                           sp.Piecewise((1.5 * (sp.cos(z) * z + sp.sin(z)), small),
+                                        (sp.cos(z) * z + sp.sin(z), True)),
+                           domain={z: d.real_line()})
+    res = checkers.verify(claim)
+    assert res.verdict == "REFUTED", str(res)
+    at = abs(float(res.counterexample.point["z"]))
+    assert (at < 1e-10) if where == "below_1e-10" else (1e-8 < at < 1e-6), str(res)
+    assert res.counterexample.by_hand == "sample regime: decades"     # found where it lives
+
+
+def _square_claim(cid, claimed):
+    return gradient_claim(cid, z**2, z, claimed, domain={z: d.real_line()})
+
+
+def test_a_counterexample_at_a_subnormal_point_is_shown_at_zero():
+    """At z = -5e-324 XLA on CPU reads the input as 0: the counterexample is shown at z = 0 where the
+    claim fails the same way (the sample here has no point at 0 of its own)."""
+    from checkers.engine import run_witness
+    from checkers.kinds import kind_of
+
+    claim = _square_claim("sampling.wrong_near_0", sp.Piecewise((1, sp.Abs(z) < 1e-300), (2 * z, True)))
+    smp = sample(claim, 1, 0).with_points([[-5e-324]], "tiny")
+    assert not np.any(smp.points == 0)
+    autodiff = dict(kind_of(claim).witnesses)["autodiff"]
+    w = run_witness("autodiff", autodiff, claim, smp)
+    assert w.status == "FAIL" and w.counterexample.point == {"z": "0"}, w.counterexample
+
+
+def test_an_implementation_wrong_at_zero_is_shown_at_zero_not_at_the_subnormal_point():
+    @jax.custom_vjp
+    def square(z):
+        return z**2
+
+    square.defvjp(lambda z: (z**2, z), lambda z, g: (g * jnp.where(z == 0, 1.0, 2 * z),))
+    res = verify_implementation(square, _square_claim("sampling.square", 2 * z), points=1,
+                                at=np.array([[-5e-324]]), check_claim=False)
+    assert res.verdict == "REFUTED"
+    assert res.counterexample.point == {"z": "0"}, str(res)

@@ -5,6 +5,12 @@ A JAX function is traced once (``jax.eval_shape``), then evaluated with
 what is checked.  A NumPy function and its ``grad`` are called point by point.  Outputs must be
 real float64 (:func:`checkers._precision.require_float64`); an exception in the user's code is
 returned with the point it happened at, never raised.
+
+JAX casts a float32 intermediate back to float64 silently (``x.astype(jnp.float32)`` inside a
+``custom_vjp``'s backward pass returns float64 cotangents ~1e-8 off), so the outputs' dtype
+cannot show it: :meth:`Evaluator.low_precision` walks the jaxprs of the value and of
+``jax.jacrev`` (with every sub-jaxpr: ``jit``, ``cond``, ``scan``, custom rules) for values of
+a dtype narrower than float64, so a mismatch it causes is named "computes in float32".
 """
 
 from __future__ import annotations
@@ -14,7 +20,44 @@ import numpy as np
 from .._precision import require_float64
 from .layout import ImplementationError
 
-__all__ = ["Evaluator"]
+__all__ = ["Evaluator", "LOW_PRECISION", "low_precision_ops"]
+
+LOW_PRECISION = ("float32", "float16", "bfloat16", "complex64")
+
+
+def low_precision_ops(closed) -> list:
+    """``"<primitive> -> <dtype>"`` for every equation of a (closed) jaxpr and its sub-jaxprs that
+    produces a value of a ``LOW_PRECISION`` dtype, plus ``"constant <dtype>"`` for such
+    constants, in order, each once."""
+    out = []
+
+    def low(v):
+        dt = getattr(getattr(v, "aval", None), "dtype", None)
+        return str(dt) if dt is not None and str(dt) in LOW_PRECISION else None
+
+    def subs(p):
+        if hasattr(p, "eqns"):
+            yield p
+        elif hasattr(getattr(p, "jaxpr", None), "eqns"):
+            yield p.jaxpr
+        elif isinstance(p, (list, tuple)):
+            for q in p:
+                yield from subs(q)
+
+    def walk(jaxpr):
+        for v in getattr(jaxpr, "constvars", ()):
+            if low(v):
+                out.append(f"constant {low(v)}")
+        for eqn in jaxpr.eqns:
+            dts = [low(v) for v in eqn.outvars if low(v)]
+            if dts:
+                out.append(f"{eqn.primitive.name} -> {dts[0]}")
+            for p in eqn.params.values():
+                for sub in subs(p):
+                    walk(sub)
+
+    walk(closed.jaxpr if hasattr(closed, "jaxpr") else closed)
+    return list(dict.fromkeys(out))
 
 
 class Evaluator:
@@ -31,6 +74,7 @@ class Evaluator:
             idx = np.unravel_index(pos, layout[k].shape) if layout[k].shape else ()
             self.where.append((self.argnums.index(k), tuple(int(i) for i in idx)))
         self._jax = None
+        self.low = None   # {"value": [...], "gradient": [...]} after the first JAX evaluation
         self.method = ("the given backward function grad(*args)" if grad is not None else
                        "jax.jacrev of fn (reverse mode: a custom VJP's backward pass), jit + vmap")
 
@@ -82,6 +126,8 @@ class Evaluator:
             return None, None, [(None, err)]
         require_float64(f"{self.claim.id}: output of implementation {self.name}",
                         np.zeros(0, dtype=shape.dtype))
+        if self.low is None:
+            self.low = self.low_precision(one)
         if shape.shape[0] != self.m:
             raise self._shape_error(shape.shape[0])
         try:
@@ -95,6 +141,21 @@ class Evaluator:
         for col, (k, idx) in enumerate(self.where):
             out[:, :, col] = np.asarray(jac[k])[(slice(None), slice(None)) + idx]
         return np.asarray(vals, dtype=np.float64), out, []
+
+    def low_precision(self, one) -> dict:
+        """Narrower-than-float64 values in the forward pass (``"value"``: the jaxpr of ``fn``) and
+        in the gradient (``"gradient"``: the jaxpr of ``jax.jacrev(fn)``, forward pass included),
+        as lists of :func:`low_precision_ops` (empty when none, or when tracing fails)."""
+        import jax
+
+        out = {}
+        for key, f in (("value", self._flat),
+                       ("gradient", lambda *a: jax.jacrev(self._flat, argnums=self.argnums)(*a))):
+            try:
+                out[key] = low_precision_ops(jax.make_jaxpr(f)(*one))
+            except Exception:  # noqa: BLE001 - user code; its errors surface in the evaluation
+                out[key] = []
+        return out
 
     def _call_numpy(self, arrays):
         npts = arrays[0].shape[0] if arrays else 0

@@ -16,7 +16,7 @@ from ..engine import verify as verify_claim
 from ..highprec import fmt
 from ..kinks import find_kinks, on_kink
 from ..lambdify import numpy_fn
-from ..results import ERROR, FAIL, PASS, ClaimResult, WitnessResult
+from ..results import ERROR, FAIL, PASS, UNDECIDED, ClaimResult, WitnessResult
 from ..sampling import DEFAULT_POINTS, Sample, sample
 from ..symbolic import USER_SYMBOLIC_SECONDS
 from .comparison import Side, compare, flush
@@ -58,8 +58,9 @@ class ImplementationResult(ClaimResult):
     name: str = ""
 
     def __str__(self) -> str:
+        notes = [x for x in (self.message, self.unchecked_note()) if x]
         lines = [f"{self.target.id} implemented by {self.name}: {self.verdict}"
-                 + (f" -- {self.message}" if self.message else "")]
+                 + (f" -- {'; '.join(notes)}" if notes else "")]
         for w in self.witnesses:
             err = f", worst rel. error {w.worst_error:.1e}" if w.worst_error is not None else ""
             pts = f", {w.points} points" if w.points else ""
@@ -80,6 +81,29 @@ class ImplementationResult(ClaimResult):
 
 
 
+def _low_precision_notes(low) -> dict:
+    """Witness name -> "... computes in float32 (...)" from :meth:`.evaluation.Evaluator.low_precision`
+    (empty for a NumPy implementation or a float64 computation).  A narrow forward pass names
+    both witnesses (the gradient is computed from it); a narrow backward pass only the
+    gradient's."""
+    if not low:
+        return {}
+
+    def ops(found):
+        shown = ", ".join(found[:4]) + (f", ... ({len(found)} in all)" if len(found) > 4 else "")
+        return found[0].split()[-1], shown
+
+    if low.get("value"):
+        dtype, shown = ops(low["value"])
+        note = f"fn computes in {dtype} (its jaxpr has {shown})"
+        return {"implementation value": note, "implementation gradient": note}
+    if low.get("gradient"):
+        dtype, shown = ops(low["gradient"])
+        return {"implementation gradient": f"the backward pass computes in {dtype} (the jaxpr of "
+                                           f"jax.jacrev(fn) has {shown})"}
+    return {}
+
+
 def verify_implementation(fn, claim=None, *, args=None, grad=None, name=None,
                           seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,
                           at=None, rtol: float = IMPL_RTOL, check_claim: bool = True,
@@ -98,9 +122,15 @@ def verify_implementation(fn, claim=None, *, args=None, grad=None, name=None,
     derivation itself (SymPy bound ``symbolic_seconds``, default
     :data:`checkers.symbolic.USER_SYMBOLIC_SECONDS`).
 
-    Returns an :class:`ImplementationResult`: VERIFIED, REFUTED (with the counterexample: the
+    Returns an :class:`ImplementationResult`: VERIFIED, UNDECIDED (a comparison decided no
+    point: every point beyond float64 and the referee), REFUTED (with the counterexample: the
     point, the implementation's value and the claim's, which entry), or ERROR when the
-    implementation raised (the message names the point and the exception).  Raises
+    implementation raised (the message names the point and the exception).  A JAX
+    implementation with float32 (or narrower) values in its forward or backward pass is named
+    ("the backward pass computes in float32 (...)") in the message and the witness's detail:
+    the verdict stays that of the comparison -- REFUTED at the confirmed point where the narrow
+    arithmetic shows (a real float64 defect, ~1e-8 off), VERIFIED with the note where every
+    point agrees (a float32 mask of 0s and 1s is exact).  Raises
     :class:`ImplementationError` for an argument layout or output shape that does not fit the
     claim, and :class:`checkers.Float32Error` for float32 inputs or outputs.
     """
@@ -198,21 +228,39 @@ def verify_implementation(fn, claim=None, *, args=None, grad=None, name=None,
     if check_claim:
         claim_result = verify_claim(claim, seed=seed, points=points,
                                     symbolic_seconds=symbolic_seconds or USER_SYMBOLIC_SECONDS)
+    notes = _low_precision_notes(evaluate_raw.low)
+    for w in witnesses:
+        if w.witness in notes:
+            w.extra["low_precision"] = notes[w.witness]
+            if w.status == FAIL:
+                w.detail = f"{notes[w.witness]}: {w.detail}"
     failed = [w for w in witnesses if w.status == FAIL]
     if failed:
         verdict = "REFUTED"
-        messages.insert(0, "; ".join(f"{w.witness} differs from the claim" for w in failed))
+        messages.insert(0, "; ".join(f"{w.witness} differs from the claim"
+                                     + (f": {notes[w.witness]}" if w.witness in notes else "")
+                                     for w in failed))
     elif any(w.status == ERROR for w in witnesses):
         verdict = "ERROR"
+    elif any(w.status == UNDECIDED for w in witnesses):
+        verdict = "UNDECIDED"
+        messages.append("; ".join(f"{w.witness} decided no point ({w.detail})"
+                                  for w in witnesses if w.status == UNDECIDED))
     elif claim_result is not None and not claim_result.holds:
         verdict = claim_result.verdict if claim_result.verdict != "ERROR" else "ERROR"
         messages.append(f"the implementation matches the claim, but the claim itself is "
                         f"{claim_result.verdict}")
     else:
         verdict = "VERIFIED"
+    for note in dict.fromkeys(notes.values()):
+        if not any(w.status == FAIL and notes.get(w.witness) == note for w in witnesses):
+            messages.append(f"{note}, but every point compared agrees")
     unchecked = sum(w.extra.get("unchecked", 0) for w in witnesses)
     if verdict == "VERIFIED" and unchecked:
-        messages.append(f"{unchecked} point comparison(s) unchecked (see the witnesses' evidence)")
+        beyond = sum(w.extra.get("beyond", 0) for w in witnesses)
+        why = ("beyond the referee" if beyond == unchecked else "over the referee's budget"
+               if not beyond else "beyond the referee's reach or budget")
+        messages.append(f"{unchecked} point comparison(s) unchecked ({why})")
     return ImplementationResult(report_claim, verdict, witnesses, seed, time.monotonic() - t0,
                                 "; ".join(messages), points=len(smp),
                                 sample_shares=smp.shares(), kinks=kinks, set_aside=set_aside,

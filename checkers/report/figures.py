@@ -41,7 +41,7 @@ __all__ = ["FIGURES_DIR", "FigureEntry", "FigureSet", "renderers", "figure_entri
 FIGURES_DIR = "figures"
 LARGE = 30.0
 """$|v| \\ge 30$: $\\sigma(v)$ is 0 or 1 in float64 (the saturated, huge and overflow regimes)."""
-REGIME_ORDER = ("uniform", "edge", "saturated", "tiny", "huge", "zero", "tie", "mixed",
+REGIME_ORDER = ("uniform", "edge", "saturated", "decades", "tiny", "huge", "zero", "tie", "mixed",
                 "symbolic counterexample")
 """The sampling regimes (:mod:`checkers.sampling`) in the order the report lists them."""
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f")
