@@ -8,14 +8,11 @@ nor fail honestly (pytorch#5351, jax#641).  :func:`require_float64` raises inste
 from __future__ import annotations
 
 import os
+import sys
 
-os.environ.setdefault("JAX_ENABLE_X64", "1")
-
-import jax  # noqa: E402
-
-jax.config.update("jax_enable_x64", True)
-
-import numpy as np  # noqa: E402
+os.environ["JAX_ENABLE_X64"] = "1"      # read by JAX when it is imported (later, lazily)
+if "jax" in sys.modules:                # imported already: switch it now (before our arrays)
+    sys.modules["jax"].config.update("jax_enable_x64", True)
 
 __all__ = ["Float32Error", "require_float64", "x64_enabled"]
 
@@ -25,6 +22,8 @@ class Float32Error(TypeError):
 
 
 def x64_enabled() -> bool:
+    import jax
+
     return bool(jax.config.jax_enable_x64)
 
 
@@ -34,6 +33,8 @@ def require_float64(where: str, *arrays) -> None:
         raise Float32Error(
             f"{where}: JAX is running without x64 (jax_enable_x64 is False); gradproof checks only "
             "in float64. Import checkers before creating arrays, or set JAX_ENABLE_X64=1.")
+    import numpy as np
+
     for arr in arrays:
         dt = np.asarray(arr).dtype if not hasattr(arr, "dtype") else np.dtype(arr.dtype)
         if dt.kind in "fc" and dt.itemsize < (8 if dt.kind == "f" else 16):

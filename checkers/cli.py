@@ -72,7 +72,7 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
     reports keep the order of ``claims`` and are the same as with ``jobs=1`` (in-process).
     """
     from .engine import verify
-    from .symbolic import SIMPLIFY_SECONDS
+    from .defaults import SIMPLIFY_SECONDS
 
     sym_s = SIMPLIFY_SECONDS if symbolic_seconds is None else symbolic_seconds
     t0 = time.monotonic()
@@ -409,13 +409,13 @@ def _cmd_list(args) -> int:
 
 
 def _default_seed() -> int:
-    from .engine import DEFAULT_SEED
+    from .defaults import DEFAULT_SEED
 
     return DEFAULT_SEED
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .sampling import DEFAULT_POINTS
+    from .defaults import DEFAULT_POINTS
 
     p = argparse.ArgumentParser(prog="gradproof", description="Check gradient derivations: "
                                 "SymPy proof, JAX autodiff and finite differences.")
@@ -437,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_report)
     ls = sub.add_parser("list", help="list the built-in claims in document order")
     ls.set_defaults(func=_cmd_list)
-    from .symbolic import USER_SYMBOLIC_SECONDS
+    from .defaults import USER_SYMBOLIC_SECONDS
 
     ck = sub.add_parser("check", help="check the claims defined in your own Python files "
                         "(importing a file runs its code)",

@@ -43,7 +43,7 @@ from derivations import Interval
 
 __all__ = ["Sample", "sample", "REGIME_SHARES", "DEFAULT_POINTS", "DECADES", "stable_seed"]
 
-DEFAULT_POINTS = 1024
+from .defaults import DEFAULT_POINTS  # noqa: E402  (re-exported)
 
 REGIME_SHARES = {
     "uniform": 0.40, "edge": 0.11, "saturated": 0.11, "decades": 0.08, "tiny": 0.04, "huge": 0.04,

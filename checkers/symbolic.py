@@ -40,13 +40,8 @@ from .results import (DISPROVED, ERROR, PROVED, UNDECIDED, Counterexample, Witne
 
 __all__ = ["symbolic_witness", "residual", "simple_points", "SIMPLIFY_SECONDS", "USER_SYMBOLIC_SECONDS"]
 
-SIMPLIFY_SECONDS = 4.0
-"""SymPy's time bound per claim for the catalog report, the mutation suite and the false-alarm run
-(170 claims: a bound that keeps the report fast)."""
-USER_SYMBOLIC_SECONDS = 10.0
-"""SymPy's time bound per claim for a user's own claims (``checkers.verify``, ``gradproof check``,
-``checkers.testing``, ``verify_implementation``): a user checks a few claims, and a proof or an exact
-counterexample is worth the wait; still a bound (simplify can hang: sympy#26453, #16259)."""
+from .defaults import SIMPLIFY_SECONDS, USER_SYMBOLIC_SECONDS  # noqa: E402  (re-exported)
+
 _SIMPLE = [0, 1, -1, sp.Rational(1, 2), 2, -2, sp.Rational(1, 4), sp.Rational(3, 4), 3,
            sp.Rational(-1, 2), sp.Rational(1, 3), sp.Rational(2, 3), 5, -3, 10, sp.Rational(1, 10),
            sp.Rational(9, 10)]

@@ -53,3 +53,28 @@ def test_usage_errors_exit_2(args, tmp_path, capsys):
         code = stop.code
     assert code == 2
     assert capsys.readouterr().err.strip()  # a message, not silence
+
+
+def _modules_loaded_by(code: str) -> list:
+    """Which of JAX, SymPy and matplotlib a fresh interpreter has imported after ``code``."""
+    probe = code + ("\nimport json, sys\nprint(json.dumps(sorted(m for m in ('jax', 'sympy', "
+                    "'matplotlib') if m in sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_help_and_list_import_neither_jax_nor_matplotlib():
+    """`gradproof --help` builds its parser without JAX, SymPy or matplotlib (issue 14: the
+    imports are lazy); `gradproof list` needs SymPy for the claims, nothing numeric; importing
+    `checkers` still switches JAX to float64 for a JAX imported afterwards."""
+    help_code = ("import contextlib, io, checkers.cli\n"
+                 "with contextlib.redirect_stdout(io.StringIO()):\n"
+                 "    try:\n        checkers.cli.main(['--help'])\n"
+                 "    except SystemExit:\n        pass")
+    assert _modules_loaded_by(help_code) == []
+    list_code = ("import contextlib, io, checkers.cli\n"
+                 "with contextlib.redirect_stdout(io.StringIO()):\n    checkers.cli.main(['list'])")
+    assert _modules_loaded_by(list_code) == ["sympy"]
+    x64 = "import checkers, jax.numpy as jnp\nassert jnp.ones(2).dtype == jnp.float64"
+    assert "jax" in _modules_loaded_by(x64)
