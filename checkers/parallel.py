@@ -34,9 +34,10 @@ Why this shape:
 from __future__ import annotations
 
 import os
+import time
 from typing import Callable, Sequence
 
-__all__ = ["DEFAULT_JOBS", "FAMILY_SECONDS", "WorkerError", "default_jobs", "family", "plan",
+__all__ = ["DEFAULT_JOBS", "FAMILY_SECONDS", "WorkerError", "default_jobs", "exit_with_parent", "family", "plan",
            "verify_in_workers"]
 
 #: Estimated cold cost (seconds per claim, empty JAX cache) of each claim family, from a cold
@@ -95,9 +96,25 @@ def plan(claims: Sequence, jobs: int) -> list[list[int]]:
 _SLOT = None  # shared bytes: the id of the claim this worker is checking ("" between claims)
 
 
+def exit_with_parent(parent: int, poll: float = 0.5) -> None:
+    """End this process when ``parent`` is no longer its parent (killed by a signal, which skips
+    the pool's shutdown): an orphaned worker would otherwise go on checking claims that nobody
+    waits for, holding a core (seen after ``kill`` of ``gradproof report --jobs 2``)."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="gradproof-parent-watch").start()
+
+
 def _init_worker(slot) -> None:
-    """Worker start-up: the shared slot, the JAX cache as in the command, the claim kinds."""
+    """Worker start-up: exit with the parent, the shared slot, the JAX cache as in the command,
+    the claim kinds."""
     global _SLOT
+    exit_with_parent(os.getppid())
     _SLOT = slot
     from .jaxcache import enable_jax_cache
 

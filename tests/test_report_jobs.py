@@ -98,3 +98,45 @@ def test_a_worker_that_dies_is_named_not_a_hang():
     msg = str(err.value)
     assert "died while checking claim softmax.eq1_quotient_rule" in msg, msg
     assert "softmax.eq2_exp_derivative" in msg and "not checked" in msg, msg
+
+
+_ORPHAN_PROBE = r"""
+import multiprocessing, os, sys, time
+
+def child():
+    from checkers.parallel import exit_with_parent
+    exit_with_parent(os.getppid(), poll=0.1)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    p = multiprocessing.get_context("spawn").Process(target=child)
+    p.start()
+    time.sleep(3)                      # the child has imported and started its watch
+    print(p.pid, flush=True)
+    os._exit(0)                        # as if killed: no pool shutdown, no join
+"""
+
+
+def test_a_worker_ends_when_its_parent_is_killed(tmp_path):
+    """A report worker whose parent dies without shutting the pool down (``kill``) exits by
+    itself (:func:`checkers.parallel.exit_with_parent`) instead of checking on as an orphan."""
+    import time
+
+    script = tmp_path / "probe.py"
+    script.write_text(_ORPHAN_PROBE)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    pid = int(run.stdout.split()[0])
+    def gone():                        # exited: no such process, or a zombie nobody reaps
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+
+    for _ in range(600):               # a liveness bound (60 s), not a speed figure
+        if gone():
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    raise AssertionError(f"worker {pid} outlived its parent by 60 s")
