@@ -49,7 +49,7 @@ import numpy as np
 
 __all__ = ["MP_RTOL", "MAX_ESCALATE", "MAX_ESCALATE_DIGITS", "STABLE", "RELATIONS", "EPS",
            "DBL_MIN", "float64_agree", "typical_magnitude", "rounding_bound", "mp_holds",
-           "decide_entries", "referee", "Escalation", "escalate", "cheapest_first", "magnitude_cost", "rounded", "simpler_points", "simplest"]
+           "decide_entries", "referee", "Escalation", "escalate", "escalate_twice", "cheapest_first", "magnitude_cost", "rounded", "simpler_points", "simplest"]
 
 MP_RTOL = mpmath.mpf("1e-25")
 """Relative tolerance of an identity in the referee's high-precision arithmetic."""
@@ -303,6 +303,31 @@ def escalate(order: Sequence[int], decide: Callable, *, cost: Callable[[int], fl
                 return out
     out.over_budget = len(head) - out.escalated
     return out
+
+
+def escalate_twice(order: Sequence[int], decide: Callable, *, cost: Callable[[int], float],
+                   again: Callable[[int], bool]) -> Escalation:
+    """:func:`escalate` over ``order``; then, when it confirmed no failure, a second pass with a
+    budget of its own over the points it did not reach for which ``again(row)`` is true (an
+    implementation's NaN outputs: a real function has no NaN value where its claim is defined,
+    and a few huge ones -- ``jax.nn.gelu``'s NaN gradient at $z = 10^{200}$ -- come last in
+    ``order``, after the first budget is spent).  The counts are the two passes' together."""
+    esc = escalate(order, decide, cost=cost)
+    if esc.fail is not None:
+        return esc
+    rest = [i for i in order[esc.escalated:] if again(i)]
+    if not rest:
+        return esc
+    more = escalate(rest, decide, cost=cost)
+    from_budget = min(more.escalated, esc.over_budget)
+    esc.over_budget -= from_budget
+    esc.not_reached -= more.escalated - from_budget
+    esc.escalated += more.escalated
+    esc.beyond += more.beyond
+    esc.fail = more.fail
+    if more.fail is not None:   # as escalate: the rest is not counted after a failure
+        esc.over_budget = esc.not_reached = 0
+    return esc
 
 
 # -- 4. the simplest point -----------------------------------------------------------------------

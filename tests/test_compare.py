@@ -239,3 +239,21 @@ def test_rounded_candidates_and_the_first_that_still_fails():
     got = C.simplest(cands, lambda y: "fails" if abs(y[1]) > 31 else None)
     assert got[0].tolist() == [0.12, -32.0] and got[1] == "fails"
     assert C.simplest(cands, lambda y: None) is None
+
+
+def test_escalate_twice_gives_the_unreached_nan_points_a_budget_of_their_own():
+    """Four points of 30,000 digits use the first budget (120,000); the NaN point past them is
+    still refereed (and is the failure); without a NaN past the budget, the second pass sends
+    nothing.  Within the first budget, one pass decides everything."""
+    from checkers.compare import escalate_twice
+
+    order = list(range(12))
+    decide = lambda rows: [(i, "fail" if i == 11 else "ok", 0, None, None) for i in rows]  # noqa: E731
+    esc = escalate_twice(order, decide, cost=lambda i: 100, again=lambda i: i == 11)
+    assert esc.fail is not None and esc.fail[0] == 11
+    esc = escalate_twice(order, decide, cost=lambda i: 30_000, again=lambda i: False)
+    assert esc.fail is None and esc.escalated == 4 and esc.over_budget == 8
+    small = escalate_twice(order, decide, cost=lambda i: 30_000, again=lambda i: i == 11)
+    assert small.fail is not None and small.escalated == 5 and small.over_budget == 0
+    none = escalate_twice(order, decide, cost=lambda i: 30_000, again=lambda i: i == 10)
+    assert none.fail is None and none.escalated == 5 and none.over_budget == 7

@@ -12,7 +12,9 @@ The steps of :mod:`checkers.compare`, with the float64 bound of :mod:`.tolerance
    cheapest first (:func:`checkers.compare.cheapest_first` by
    :func:`checkers.compare.magnitude_cost`) within the budget of
    :func:`checkers.compare.escalate` (``MAX_ESCALATE`` points, ``MAX_ESCALATE_DIGITS`` working
-   digits summed); an entry that fails at a point outside float64's range for the cost
+   digits summed), then the points where the implementation returns NaN that the budget did
+   not reach, with a budget of their own (:func:`checkers.compare.escalate_twice`); an entry
+   that fails at a point outside float64's range for the cost
    itself (:func:`checkers.highprec.outside_float64`: logits of $10^{600}$ under a
    log-sum-exp) is left unchecked; one that fails at a subnormal point is acquitted if it holds as XLA
    reads the point (where the exact value there is not finite or undefined -- $u/v$ at
@@ -42,7 +44,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from ..compare import (MAX_ESCALATE, MAX_ESCALATE_DIGITS, cheapest_first, escalate,
+from ..compare import (MAX_ESCALATE, MAX_ESCALATE_DIGITS, cheapest_first, escalate_twice,
                        magnitude_cost, simpler_points, simplest, typical_magnitude)
 from ..highprec import MAX_DPS, fmt, outside_float64, referee_cost
 from ..kinks import on_kink
@@ -194,8 +196,10 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
     def cost(i):
         return referee_cost(variables, (matrix,), smp.points[i], beyond=40)
 
-    esc = escalate(cheapest_first(bad, lambda i: magnitude_cost(smp.points[i], zeros_last=True)),
-                   lambda batch: [decide(i) for i in batch], cost=cost)
+    # then the NaN outputs the budget did not reach, with a budget of their own
+    esc = escalate_twice(cheapest_first(bad, lambda i: magnitude_cost(smp.points[i], zeros_last=True)),
+                         lambda batch: [decide(i) for i in batch], cost=cost,
+                         again=lambda i: bool(np.isnan(impl[i]).any()))
     ce = None
     if esc.fail is not None:
         i, k, c_row, t_hi = esc.fail
