@@ -160,21 +160,23 @@ with six logits $w x$ of $10^{600}$; the rest are counted as over the budget."""
 
 
 def referee_cost(variables, exprs, point, *, beyond: int = MAX_DPS) -> int:
-    """The referee's work at ``point`` for the escalation budget: ``HUGE_ARGUMENT_COST`` per
-    exponential-like argument beyond float64 (nothing is evaluated in mpmath for it), else
-    :func:`required_dps`'s float64 estimate (``MAX_DPS`` where the digits would come from the
-    conditioning at the point, which costs mpmath evaluations of the expressions and their
-    error bounds), or ``beyond`` for a point beyond the referee's reach (which is never
+    """The referee's work at ``point`` for the escalation budget, evaluating nothing in mpmath:
+    :func:`required_dps` with ``estimate`` (``HUGE_ARGUMENT_COST`` per exponential-like argument
+    beyond float64), or ``beyond`` for a point beyond the referee's reach (which is never
     evaluated at working precision)."""
-    f = _exp_arguments(tuple(variables), tuple(_frozen(e) for e in exprs))
-    if f is not None and all(math.isfinite(v) for v in point):
-        with np.errstate(all="ignore"):
-            every = np.abs(f[1](*[np.array([v]) for v in point]).ravel())
-        huge = int(np.sum(~np.isfinite(every)))
-        if huge:
-            return huge * HUGE_ARGUMENT_COST
     d = required_dps(variables, exprs, point, estimate=True)
-    return d if d <= MAX_DPS else beyond
+    return beyond if d == MAX_DPS + 1 else d
+
+
+def _argument_sizes(variables, exprs, point):
+    """``(f, sizes)``: :func:`_exp_arguments` of ``exprs`` and the float64 magnitudes of its
+    guarded arguments at ``point`` (inf where an argument overflows); ``(None, None)`` when
+    ``exprs`` have none."""
+    f = _exp_arguments(tuple(variables), tuple(_frozen(e) for e in exprs))
+    if f is None:
+        return None, None
+    with np.errstate(all="ignore"):
+        return f, np.abs(f[1](*[np.array([v]) for v in point]).ravel())
 
 
 def outside_float64(variables, cost, point) -> bool:
@@ -189,12 +191,10 @@ def outside_float64(variables, cost, point) -> bool:
     (1) are ordinary float64 numbers that a float64 program can return.  (The implementation
     check leaves such points unchecked; evaluating ``cost`` here costs one mpmath evaluation
     at 30 digits, only for a point that failed.)"""
-    f = _exp_arguments(tuple(variables), (_frozen(cost),))
-    if f is None or not all(math.isfinite(v) for v in point):
+    if not all(math.isfinite(v) for v in point):
         return False
-    with np.errstate(all="ignore"):
-        every = np.abs(f[1](*[np.array([v]) for v in point]).ravel())
-    if np.all(np.isfinite(every)):
+    _, every = _argument_sizes(variables, (cost,), point)
+    if every is None or np.all(np.isfinite(every)):
         return False
     return any(not mpmath.isfinite(v) or abs(v) > _DBL_MAX for v in mp_value(variables, cost,
                                                                               point, 30))
@@ -221,20 +221,19 @@ def required_dps(variables, exprs, point, *, estimate: bool = False) -> int:
     integer of $10^{300}$ digits) the point is unchecked.
 
     ``estimate``: no mpmath evaluation (the escalation budget's cost of a point,
-    :func:`referee_cost`); where the digits would come from the conditioning, those of a
-    well-conditioned exponential, $40 + \max_i|\log_{10}|x_i|| + \log_{10}\max|\mathrm{arg}|$.
+    :func:`referee_cost`): ``HUGE_ARGUMENT_COST`` per argument beyond float64, and where the
+    digits would come from the conditioning, those of a well-conditioned exponential,
+    $40 + \max_i|\log_{10}|x_i|| + \log_{10}\max|\mathrm{arg}|$.
     """
     if any(not math.isfinite(v) for v in point):
         return MAX_DPS + 1
     need = 40 + _input_digits(point)
-    f = _exp_arguments(tuple(variables), tuple(_frozen(e) for e in exprs))
+    f, every = _argument_sizes(variables, exprs, point)
     if f is not None:
         cols = [np.array([v]) for v in point]
-        with np.errstate(all="ignore"):
-            every = np.abs(f[1](*cols).ravel())
         if every.size and not np.all(np.isfinite(every)):   # an argument beyond float64
             if estimate:
-                return MAX_DPS
+                return int(np.sum(~np.isfinite(every))) * HUGE_ARGUMENT_COST
             if not _arguments_in_reach(variables, f[2], point):
                 return MAX_DPS + 1
             return conditioned_dps(variables, exprs, point)
