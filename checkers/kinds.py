@@ -136,6 +136,10 @@ def registered() -> dict:
 def kind_of(claim_or_name) -> Kind | None:
     """The :class:`Kind` of a claim (or a kind name), or ``None`` if no package registers it."""
     name = claim_or_name if isinstance(claim_or_name, str) else getattr(claim_or_name, "kind", None)
+    for mod in PROVIDERS:   # in order, until one registers it (the experiments import a catalog)
+        if name in _REGISTRY or _LOADED[0]:
+            break
+        importlib.import_module(mod)
     if name not in _REGISTRY:
         load_all()
     return _REGISTRY.get(name)

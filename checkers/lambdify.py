@@ -446,10 +446,12 @@ def _float_literals(expr):
 
 
 @functools.lru_cache(maxsize=None)
-def _namespace(backend):
-    """The back end's functions by SymPy name: ``sigmoid``/``softplus`` and every special
-    function of :data:`SPECIAL_FUNCTIONS` it has."""
-    ns = {name: _resolve(spec.path(backend)) for name, spec in SPECIAL_FUNCTIONS.items()}
+def _namespace(backend, names):
+    """The back end's functions by SymPy name: ``sigmoid``/``softplus`` and those special
+    functions of :data:`SPECIAL_FUNCTIONS` among ``names`` (the functions an expression uses)
+    that it has; only these are imported (``scipy.special`` only when a claim needs it)."""
+    ns = {name: _resolve(SPECIAL_FUNCTIONS[name].path(backend))
+          for name in sorted(names) if name in SPECIAL_FUNCTIONS}
     ns = {k: v for k, v in ns.items() if v is not None}
     return {**ns, **_IMPL[backend]}
 
@@ -479,7 +481,11 @@ def _lambdify(variables, entries, backend):
         raise NoNumericTranslation("; ".join(_phrase(*m) for m in missing), missing[0][0])
     if backend in ("jax", "numpy"):
         entries = [_float_literals(e) for e in entries]
-    namespace = _namespace(backend)
+    # the functions printed: each function node as written, and as SymPy rebuilds it (lambdify's
+    # cse evaluates what it rebuilds: digamma(x, evaluate=False) is printed as polygamma(0, x))
+    nodes = {f for e in entries for f in e.atoms(sp.Function)}
+    used = frozenset(type(g).__name__ for f in nodes for g in (f, f.func(*f.args)))
+    namespace = _namespace(backend, used)
     printer = _printer(backend)({"fully_qualified_modules": False, "inline": True,
                                  "allow_unknown_functions": True,
                                  "user_functions": {k: k for k in namespace}})

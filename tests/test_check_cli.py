@@ -99,6 +99,22 @@ def test_refuted_claim_exits_1_with_counterexample(tmp_path, run):
     assert claimed == pytest.approx(3 * point) and true == pytest.approx(3 * point**2)
 
 
+def test_the_command_delivers_its_output_and_exit_status_before_ending_the_process(tmp_path):
+    """The installed ``gradproof`` command (``console_main``) ends with ``os._exit``: through a
+    pipe (block-buffered) the whole output still arrives, the JSON file is complete and the exit
+    status is the verdict's."""
+    f = write(tmp_path, "c.py", """
+        typo = gradient_claim("cli.typo", v**3, v, 3 * v, domain={v: real_line()})
+        """)
+    js = tmp_path / "out.json"
+    out = subprocess.run([sys.executable, "-c", "from checkers.cli import console_main; console_main()",
+                          "check", str(f), "--points", "32", "--json", str(js)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.stdout.rstrip().endswith("exit status 1"), out.stdout
+    assert json.loads(js.read_text())["claims"][0]["verdict"] == "REFUTED"
+
+
 def test_claims_list_decides_what_is_checked_and_in_which_order(tmp_path, run):
     f = write(tmp_path, "c.py", """
         a = gradient_claim("cli.a", v**2, v, 2 * v, domain={v: real_line()})
