@@ -269,8 +269,10 @@ def _entry_id(entry) -> str:
 
 def _evidence(res) -> str:
     ce = res.counterexample
+    region = getattr(res, "region", None)
+    where = f"; {region.text} ({region.status})" if region is not None else ""
     if ce is not None and res.verdict in ("REFUTED", "DISPUTED"):
-        return f"counterexample {ce}"
+        return f"counterexample {ce}{where}"
     if res.message and res.verdict not in ("PROVED", "VERIFIED"):
         return res.message
     parts = []
@@ -377,6 +379,8 @@ def _cmd_check(args) -> int:
             print(f"  {a:<8} {ce.claimed}\n  {b:<8} {ce.true}")
             if ce.confirmed:
                 print(f"  confirmed by {ce.confirmed}")
+        if getattr(res, "region", None) is not None:
+            print(f"  holds    {res.region}")
     try:
         if args.md:
             path = write_markdown(args.md, results, seed=args.seed, points=args.points,

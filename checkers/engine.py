@@ -33,6 +33,7 @@ from derivations import Claim, ClaimError
 from . import _precision
 from .kinds import Kind, kind_of, register
 from .lambdify import NoNumericTranslation, require_translations
+from .regions import REGION_VERDICTS, find_region
 from .results import ERROR, UNDECIDED, ClaimResult, WitnessResult, combine
 from .sampling import DEFAULT_POINTS
 from .symbolic import USER_SYMBOLIC_SECONDS
@@ -80,7 +81,8 @@ def run_witness(name: str, fn: Callable, claim, smp) -> WitnessResult:
 
 
 def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,
-           symbolic_seconds: float = USER_SYMBOLIC_SECONDS, symbolic: bool = True) -> ClaimResult:
+           symbolic_seconds: float = USER_SYMBOLIC_SECONDS, symbolic: bool = True,
+           region: bool = True) -> ClaimResult:
     """Check one claim with every witness of its kind; never raises for a bad claim.
 
     A witness that cannot run (bad input, an implementation that raises) gives an ``ERROR``
@@ -88,7 +90,9 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
     run are unaffected.  ``symbolic_seconds`` bounds SymPy (default
     :data:`checkers.symbolic.USER_SYMBOLIC_SECONDS`; the catalog report passes
     :data:`checkers.symbolic.SIMPLIFY_SECONDS`).  Kinks of the cost are named and points on them set aside (module
-    docstring).
+    docstring).  A REFUTED or DISPUTED claim gets the region where it holds
+    (:mod:`checkers.regions`; its cells are checked by this function, with the same seed and
+    points; ``region=False`` skips the search).
     """
     t0 = time.monotonic()
     if not isinstance(claim, Claim):
@@ -143,9 +147,14 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
         else:
             note = f"the cost is not differentiable where {desc}"
             why = f"{why}; {note}" if why else note
+    where = None
+    if region and verdict in REGION_VERDICTS:
+        where = find_region(claim, kind, results, seed=seed, points=points, check=lambda c: verify(
+            c, seed=seed, points=points, symbolic_seconds=symbolic_seconds, region=False))
     return ClaimResult(claim, verdict, results, seed, time.monotonic() - t0, why,
                        points=len(smp) or max((w.points for w in results), default=0),
-                       sample_shares=smp.shares(), kinks=tuple(found), set_aside=set_aside)
+                       sample_shares=smp.shares(), kinks=tuple(found), set_aside=set_aside,
+                       region=where)
 
 
 def verify_all(claims, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POINTS,

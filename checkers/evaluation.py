@@ -124,8 +124,38 @@ def _converges(vals, target):
     return bool(err < mpmath.mpf("1e-8")), float(err)
 
 
+def _printed_value_witness(claim, t0) -> WitnessResult:
+    """The range of a value computed from rounded printed figures, at 50 digits: ``expr`` at
+    every corner of the figures' rounding box (it is affine in them), against the quoted value."""
+    import itertools
+
+    box = claim.printed_box()
+    syms = tuple(s for s, _, _ in box)
+    f = mpmath_fn(syms, sp.ImmutableMatrix([[claim.expr]]))
+    with mpmath.workdps(50):
+        vals = [f(*[mpmath.mpf(sp.Rational(c).p) / sp.Rational(c).q for c in corner])[0]
+                for corner in itertools.product(*[(lo, hi) for _, lo, hi in box])]
+        lo, hi = min(vals), max(vals)
+        q = mpmath.mpf(claim.quoted)
+        half = 0 if claim.exact else mpmath.mpf(5) * mpmath.mpf(10) ** (-(claim.decimals + 1))
+        slack = mpmath.mpf(10) ** -45 * max(1, abs(q))
+        ok = lo - slack <= q + half and q - half <= hi + slack
+    rule = f"range [{fmt(lo, 15)}, {fmt(hi, 15)}] over the printed figures' rounding meets " + \
+        (claim.quoted if claim.exact else f"what rounds to {claim.quoted}")
+    ce = None if ok else Counterexample(point={}, claimed=claim.quoted,
+                                        true=f"[{fmt(lo, 15)}, {fmt(hi, 15)}]",
+                                        confirmed="mpmath at 50 digits", found_by="high precision",
+                                        by_hand=f"the range misses {claim.quoted}")
+    return WitnessResult("high precision", PASS if ok else FAIL,
+                         method="mpmath at 50 digits, corners of the rounding box", tolerance=rule,
+                         points=len(vals), detail=f"range [{fmt(lo, 15)}, {fmt(hi, 15)}]",
+                         counterexample=ce, seconds=time.monotonic() - t0)
+
+
 def value_witness(claim, sample=None) -> WitnessResult:
     t0 = time.monotonic()
+    if claim.printed:
+        return _printed_value_witness(claim, t0)
     with mpmath.workdps(50):
         v = mpmath_fn((), sp.ImmutableMatrix([[claim.expr]]))()[0]
         q = mpmath.mpf(claim.quoted)

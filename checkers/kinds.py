@@ -70,7 +70,8 @@ class Kind:
     non-differentiable set the engine detects and sets aside (:mod:`checkers.kinks`).
     ``relative_errors``: ``worst_error`` is a relative error against a tolerance (the false-alarm
     table lists it); ``edge_search``: the hypothesis edge search applies (scalar variables).
-    ``render``: :class:`Renderer`.
+    ``render``: :class:`Renderer`.  ``region``: ``fn(claim, witnesses, *, seed, points, check) -> Region``,
+    where a refuted claim of the kind holds (:mod:`checkers.regions`; ``None``: no search).
     """
 
     name: str
@@ -83,6 +84,7 @@ class Kind:
     relative_errors: bool = True
     edge_search: bool = False
     render: Renderer = field(default_factory=Renderer)
+    region: Callable | None = None
 
     @property
     def group(self) -> str:

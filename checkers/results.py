@@ -127,6 +127,7 @@ class ClaimResult:
     sample_shares: dict = field(default_factory=dict)   # sample regime -> number of points
     kinks: tuple = ()          # checkers.kinks.Kink sets where the cost is not differentiable
     set_aside: int = 0         # sampled points lying exactly on a kink, not checked
+    region: Any = None         # checkers.regions.Region: where a refuted claim holds
 
     @property
     def counterexample(self) -> Counterexample | None:
@@ -176,6 +177,8 @@ class ClaimResult:
             lines.append(f"  counterexample {ce}")
             if ce.by_hand:
                 lines.append(f"      by hand: {ce.by_hand}")
+        if self.region is not None:
+            lines.append(f"  where it holds: {self.region}")
         return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from .autodiff import autodiff_witness
 from .evaluation import limit_witness, sampling_witness, value_witness
 from .finite_diff import finite_diff_witness
 from .kinds import Kind, register
+from .scalar_regions import closed_region, scalar_region
 from .scalar_render import RENDERERS
 from .scalar_taylor import taylor_witness
 
@@ -28,12 +29,13 @@ __all__ = ["KINDS"]
 KINDS = tuple(register(k) for k in (
     Kind("gradient", (("autodiff", autodiff_witness), ("finite differences", finite_diff_witness),
                       ("taylor remainder", taylor_witness)),
-         kinks=True, edge_search=True, render=RENDERERS["gradient"]),
+         kinks=True, edge_search=True, render=RENDERERS["gradient"], region=scalar_region),
     Kind("equality", (("sampling", sampling_witness),), edge_search=True,
-         render=RENDERERS["equality"]),
+         render=RENDERERS["equality"], region=scalar_region),
     Kind("inequality", (("sampling", sampling_witness),), edge_search=True,
-         relative_errors=False, render=RENDERERS["inequality"]),
-    Kind("limit", (("numeric sequence", limit_witness),), render=RENDERERS["limit"]),
+         relative_errors=False, render=RENDERERS["inequality"], region=scalar_region),
+    Kind("limit", (("numeric sequence", limit_witness),), render=RENDERERS["limit"],
+         region=closed_region),
     Kind("value", (("high precision", value_witness),), seed_independent=True,
-         relative_errors=False, render=RENDERERS["value"]),
+         relative_errors=False, render=RENDERERS["value"], region=closed_region),
 ))

@@ -5,7 +5,8 @@ gradient, $r = \partial\,\mathrm{cost}/\partial\,\mathrm{wrt} - \mathrm{claimed}
 ``diff``) is reduced by a ladder of sound rewrites, cheapest first, each under a time bound:
 ``cancel(together(r))``; the same after rewriting opaque functions (``sigmoid``) to ``exp``;
 ``simplify``.  ``cancel`` proves every exp/log identity of the documents and is 3-11x faster than
-``simplify`` (SYMPY-NOTES).  ``expand_log(force=True)`` is never used: it ignores branch cuts.
+``simplify`` (SYMPY-NOTES).  A variable whose interval has a sign is first replaced by a symbol
+carrying it ($u \in (0, \infty)$: ``positive``), so $|u| = u$ there.  ``expand_log(force=True)`` is never used: it ignores branch cuts.
 
 Inequalities.  A sign certificate: every bounded variable is reparametrized by a positive one
 ($v = lo + (hi - lo)\,u/(1+u)$ on $(lo, hi)$, $v = lo + u$ on $(lo, \infty)$, $u > 0$); closed
@@ -180,8 +181,29 @@ def _entry_label(claim, k) -> str:
     return "" if shape == (1, 1) else f"entry {divmod(k, shape[1])}"
 
 
+def _signed(claim) -> dict:
+    """Each variable whose interval has a sign, as a symbol that carries it (``positive``,
+    ``nonnegative``, ``negative``, ``nonpositive``): an identity proved for every number of
+    that sign holds on the interval, and SymPy then rewrites $|u| = u$ for $u > 0$ itself."""
+    out = {}
+    for s, iv in claim.domain:
+        if iv.integer or iv.is_point or not isinstance(s, sp.Symbol):
+            continue
+        if iv.lo >= 0:
+            sign = {"positive": True} if (iv.lo > 0 or iv.lo_open) else {"nonnegative": True}
+        elif iv.hi <= 0:
+            sign = {"negative": True} if (iv.hi < 0 or iv.hi_open) else {"nonpositive": True}
+        else:
+            continue
+        out[s] = sp.Symbol(s.name, real=True, **sign)
+    return out
+
+
 def _identity(claim, deadline):
     res = residual(claim)
+    signed = _signed(claim)
+    if signed:
+        res = res.xreplace(signed)
     if isinstance(claim, GradientClaim):
         true_m = claim.cost.jacobian(list(claim.wrt))
         claimed_m = claim.claimed
@@ -379,7 +401,32 @@ def _limit(claim, deadline):
     return DISPROVED, f"sympy.limit gives {sp.sstr(got)}, not {sp.sstr(claim.value)}", ce, sp.sstr(got)
 
 
+def _printed_value(claim):
+    """A value computed from rounded printed figures: its exact range over their box (the
+    corners of the box, ``expr`` being affine) against the quoted value."""
+    q = sp.Rational(claim.quoted)
+    box = claim.printed_box()
+    vals = [claim.expr.xreplace(dict(zip([s for s, _, _ in box], c)))
+            for c in itertools.product(*[(lo, hi) for _, lo, hi in box])]
+    lo, hi = min(vals), max(vals)
+    spread = ", ".join(f"{s} in [{_show(a)}, {_show(b)}]" for s, a, b in box)
+    target = (q, q) if claim.exact else (q - claim.half_ulp, q + claim.half_ulp)
+    holds = lo <= target[1] and target[0] <= hi
+    what = (f"{claim.quoted}" if claim.exact else
+            f"[{_show(target[0])}, {_show(target[1])}] (what rounds to {claim.quoted})")
+    rule = (f"with the printed figures read to their precision ({spread}) the value ranges over "
+            f"[{_show(lo)}, {_show(hi)}], which {'meets' if holds else 'misses'} {what}")
+    if holds:
+        return PROVED, rule, None, f"[{_show(lo)}, {_show(hi)}]"
+    ce = Counterexample(point={}, claimed=claim.quoted, true=f"[{_show(lo)}, {_show(hi)}]",
+                        confirmed="exact arithmetic (SymPy) at the corners of the rounding box",
+                        found_by="symbolic", by_hand=rule)
+    return DISPROVED, rule, ce, f"[{_show(lo)}, {_show(hi)}]"
+
+
 def _value(claim, deadline):
+    if claim.printed:
+        return _printed_value(claim)
     q = sp.Rational(claim.quoted)
     with time_limit(max(deadline - time.monotonic(), 0.01)):
         exact = sp.nsimplify(claim.expr) if claim.expr.is_Float else claim.expr

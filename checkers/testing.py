@@ -48,6 +48,9 @@ def failure_message(res) -> str:
         lines.append(f"  {b:<8} {ce.true}")
         if ce.confirmed:
             lines.append(f"  confirmed by {ce.confirmed}")
+    region = getattr(res, "region", None) or getattr(claim_res, "region", None)
+    if region is not None:
+        lines.append(f"where it holds: {region}")
     lines.append("evidence:")
     lines += ["  " + line for line in str(res).splitlines()]
     return "\n".join(lines)

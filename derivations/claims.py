@@ -342,6 +342,7 @@ class Claim:
             seen.add(pair[0])
         object.__setattr__(self, "domain", dom)
         self._normalize()
+        seen = {s for s, _ in self.domain}   # a claim's _normalize may add domains (ValueClaim.printed)
         missing = sorted((s for s in self.free_symbols() if s not in seen), key=str)
         if missing:
             raise ClaimError(
@@ -536,11 +537,19 @@ class ValueClaim(Claim):
     ``quoted`` is the decimal string as printed (``"0.982"``).  With ``exact=False`` the claim
     holds when ``expr`` rounds to ``quoted`` at the quoted number of decimals, i.e.
     $|\mathrm{expr} - q| \le \tfrac12 10^{-d}$; with ``exact=True`` it must equal ``quoted``.
+
+    ``printed`` (symbol -> decimal string): figures the document printed rounded, which
+    ``expr`` uses as symbols.  Each stands for an unknown true value within half a unit of its
+    last printed digit ($0.71$: $[0.705, 0.715]$), and the claim holds when some choice of true
+    values satisfies it: interval arithmetic on the printed precision.  ``expr`` must be
+    affine in them (a sum, a difference, a weighted mean), so its range over the box is
+    exactly $[\min, \max]$ over the box's corners.
     """
 
     expr: Any
     quoted: str
     exact: bool = False
+    printed: Any = ()
     kind: ClassVar[str] = "value"
 
     def _normalize(self):
@@ -549,9 +558,41 @@ class ValueClaim(Claim):
             Decimal(self.quoted)
         except Exception as err:
             raise ClaimError(f"{self.id}: quoted value {self.quoted!r} is not a decimal number") from err
-        if self.expr.free_symbols:
-            raise ClaimError(f"{self.id}: a value claim has no free symbols, got "
-                             f"{sorted(map(str, self.expr.free_symbols))}")
+        printed = dict(self.printed) if isinstance(self.printed, dict) else dict(tuple(self.printed))
+        for sym, text in printed.items():
+            if not isinstance(sym, sp.Symbol):
+                raise ClaimError(f"{self.id}: printed maps symbols to decimals, got key {sym!r}")
+            try:
+                Decimal(text)
+            except Exception as err:
+                raise ClaimError(f"{self.id}: printed value {text!r} of {sym} is not a decimal "
+                                 "number (give the digits as printed, as a string)") from err
+        _set(self, "printed", tuple((k, str(v)) for k, v in printed.items()))
+        # each printed figure ranges over its rounding interval: that is its domain
+        given = {s for s, _ in self.domain}
+        _set(self, "domain", tuple(self.domain) + tuple(
+            (sym, Interval(lo, hi, False, False)) for sym, lo, hi in self.printed_box()
+            if sym not in given))
+        free = self.expr.free_symbols - set(printed)
+        if free:
+            raise ClaimError(f"{self.id}: a value claim has no free symbols but its printed "
+                             f"figures, got {sorted(map(str, free))}")
+        try:
+            affine = not printed or sp.Poly(self.expr, *printed).total_degree() <= 1
+        except sp.PolynomialError:
+            affine = False
+        if not affine:
+            raise ClaimError(f"{self.id}: the printed figures must enter expr affinely "
+                             "(its range over their rounding box is then its range over the corners)")
+
+    def printed_box(self) -> tuple:
+        """``((symbol, lo, hi), ...)``: each printed figure's interval of true values, exact."""
+        out = []
+        for sym, text in self.printed:
+            d = max(0, -int(Decimal(text).as_tuple().exponent))
+            h = sp.Rational(1, 2) * sp.Rational(1, 10**d)
+            out.append((sym, sp.Rational(text) - h, sp.Rational(text) + h))
+        return tuple(out)
 
     @property
     def decimals(self) -> int:

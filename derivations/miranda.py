@@ -61,6 +61,8 @@ _PR = dict(shapes={P: (K,)}, entry_domains={P: open_interval(0, 1)}, size_min={K
 
 _SOFT = miranda("Softmax Activation Function")
 _NLL = miranda("Negative Log-Likelihood (NLL)")
+# the true probabilities behind the printed figures 0.71, 0.26, 0.04 (miranda.figure_sum_printed)
+_PC, _PD, _PH = sp.symbols("p_cat p_dog p_horse", real=True)
 _DER = miranda("Derivative of the Softmax")
 
 _yv = sp.Symbol("y", positive=True)
@@ -116,11 +118,14 @@ CLAIMS = (
         title="The printed probabilities 0.71 + 0.26 + 0.04 sum to 1",
         source=_SOFT,
         statement=r"0.71 + 0.26 + 0.04 = 1",
-        expr=sp.Rational(71, 100) + sp.Rational(26, 100) + sp.Rational(4, 100), quoted="1", exact=True,
+        expr=_PC + _PD + _PH, quoted="1", exact=True,
+        printed={_PC: "0.71", _PD: "0.26", _PH: "0.04"},
         note="The figure is missing; the text gives cat 0.71, dog 0.26, horse 0.04 for its first "
-             "example, and says the softmax vector sums to 1. As printed they sum to 1.01. This is "
-             "rounding: each printed value is within 0.005 of the true one, so the true sum lies "
-             "in [0.995, 1.025], which contains 1 (see the next three rows).",
+             "example, and says the softmax vector sums to 1. The printed digits sum to 1.01, but "
+             "they are rounded to two decimals: each stands for a true probability within 0.005 "
+             "of it, so the true sum can be anything in [0.995, 1.025], which contains 1. Read "
+             "to its printed precision (interval arithmetic), the sentence holds; the next three "
+             "rows give one softmax output that prints exactly so.",
     ),
     ValueClaim(
         id="miranda.figure_cat",
@@ -183,8 +188,9 @@ CLAIMS = (
              " / p_{y_i} with the probabilities as variables, and dp_k/df_k = p_k(1 - p_k). The "
              "product keeps one path of the chain rule; L_i depends on f_k through every p_j, and "
              "the rule needs sum_j (dL_i/dp_j)(dp_j/df_k). For k = y_i the product is p_k - 1 "
-             "(correct); for k != y_i it is 0, while the true derivative is p_k. Narrower claims "
-             "that hold: miranda.chain_rule_via_p_yi, miranda.dl_df_true_class.",
+             "(correct); for k != y_i it is 0, while the true derivative is p_k (the region: "
+             "k = y_i). The narrower claim that holds is the text's next sentence, "
+             "miranda.chain_rule_via_p_yi.",
     ),
     IndexedGradientClaim(
         id="miranda.chain_rule_via_p_yi",
@@ -203,15 +209,18 @@ CLAIMS = (
                   r"\quad (L_i = -\log p_{y_i},\ p \in (0, 1)^K,\ k, y_i \in \{1, \dots, K\})",
         cost=-sp.log(P[y_i]), wrt=P[k], claimed=-1 / P[k], ranges=_KY, **_PR,
         note="L_i = -log p_{y_i} depends on p_{y_i} only: dL_i/dp_k = -delta_{k y_i}/p_{y_i}. "
-             "The text's -1/p_k holds for k = y_i only (miranda.dl_dp_true_class).",
+             "The text's -1/p_k holds for k = y_i only (its region); the general form is "
+             "miranda.dl_dp.",
     ),
     IndexedGradientClaim(
-        id="miranda.dl_dp_true_class",
-        title="Narrower claim that holds: dL_i/dp_{y_i} = -1/p_{y_i}",
+        id="miranda.dl_dp",
+        title="Narrower claim that holds: dL_i/dp_k = -1{k = y_i}/p_{y_i}",
         source=_DER,
-        statement=r"\frac{\partial L_i}{\partial p_{y_i}} = -\frac{1}{p_{y_i}}"
-                  r"\quad (p \in (0, 1)^K,\ y_i \in \{1, \dots, K\})",
-        cost=-sp.log(P[y_i]), wrt=P[y_i], claimed=-1 / P[y_i], ranges={y_i: (1, K)}, **_PR,
+        statement=r"\frac{\partial L_i}{\partial p_k} = -\frac{\mathbf{1}\{k = y_i\}}{p_{y_i}}"
+                  r"\quad (L_i = -\log p_{y_i},\ p \in (0, 1)^K,\ k, y_i \in \{1, \dots, K\})",
+        cost=-sp.log(P[y_i]), wrt=P[k], claimed=-_d(k, y_i) / P[y_i], ranges=_KY, **_PR,
+        note="Not in the text: the derivative for every class, of which the text's -1/p_k is the "
+             "k = y_i case (the region of miranda.dl_dp_as_written).",
     ),
     GradientClaim(
         id="miranda.quotient_rule",
@@ -284,16 +293,9 @@ CLAIMS = (
         source=_DER,
         statement=r"\frac{\partial L_i}{\partial f_k} = p_k - 1" + _RANGE,
         cost=loss, wrt=f[k], claimed=p(k) - 1, ranges=_KY, **_IX,
-        note="The final result as written, for every k. True only for k = y_i "
-             "(miranda.dl_df_true_class); for k != y_i the derivative is p_k. The correct "
-             "general form is p_k - 1{k = y_i} (miranda.dl_df).",
-    ),
-    IndexedGradientClaim(
-        id="miranda.dl_df_true_class",
-        title="Narrower claim that holds: dL_i/df_{y_i} = p_{y_i} - 1",
-        source=_DER,
-        statement=r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i} - 1 \quad (K \ge 2,\ y_i \in \{1, \dots, K\})",
-        cost=loss, wrt=f[y_i], claimed=p(y_i) - 1, ranges={y_i: (1, K)}, **_IX,
+        note="The final result as written, for every k. True only for k = y_i (its region); "
+             "for k != y_i the derivative is p_k. The correct general form is "
+             "p_k - 1{k = y_i} (miranda.dl_df).",
     ),
     IndexedGradientClaim(
         id="miranda.dl_df",

@@ -189,3 +189,33 @@ def test_recording_names_the_file_that_built_each_claim():
 def test_large_integer_ends_round_inward():
     iv = d.closed_interval(-(2**60 + 1), 2**60 + 1)
     assert _exact(iv.lo) >= -(2**60 + 1) and _exact(iv.hi) <= 2**60 + 1
+
+
+def test_printed_figures_are_read_to_their_precision():
+    """0.71 + 0.26 + 0.06 = 1 fails even with rounding (the sum lies in [1.015, 1.045]); the
+    same figures with 0.04 meet 1.  Both witnesses decide: SymPy exactly at the corners of the
+    rounding box, mpmath at 50 digits."""
+    import checkers
+    from derivations import ValueClaim
+    from derivations.build import user_source
+
+    a, b, c = sp.symbols("a b c", real=True)
+    miss = ValueClaim(id="t.printed_miss", title="t", source=user_source(), statement="s",
+                      expr=a + b + c, quoted="1", exact=True,
+                      printed={a: "0.71", b: "0.26", c: "0.06"})
+    res = checkers.verify(miss)
+    assert res.verdict == "REFUTED" and all(w.fails for w in res.witnesses), str(res)
+    assert res.counterexample.true == "[203/200, 209/200]"
+    meet = ValueClaim(id="t.printed_meet", title="t", source=user_source(), statement="s",
+                      expr=a + b + c, quoted="1", exact=True,
+                      printed={a: "0.71", b: "0.26", c: "0.04"})
+    assert checkers.verify(meet).verdict == "PROVED"
+    lo, hi = next((iv.lo, iv.hi) for s, iv in meet.domain if s == a)   # closed, rounded inward
+    assert sp.Rational(141, 200) <= sp.Rational(lo) < sp.Rational(141, 200) + 2**-52
+    assert sp.Rational(143, 200) - 2**-52 < sp.Rational(hi) <= sp.Rational(143, 200)
+    with pytest.raises(ClaimError, match="affinely"):
+        ValueClaim(id="t.printed_product", title="t", source=user_source(), statement="s",
+                   expr=a * b, quoted="0.18", printed={a: "0.71", b: "0.26"})
+    with pytest.raises(ClaimError, match="as a string"):
+        ValueClaim(id="t.printed_float", title="t", source=user_source(), statement="s",
+                   expr=a, quoted="0.7", printed={a: "zero"})

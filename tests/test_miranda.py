@@ -21,8 +21,6 @@ from derivations import miranda as mi
 CLAIMS = mi.CLAIMS
 
 REFUTED = {
-    # Printed probabilities: 0.71 + 0.26 + 0.04 = 1.01, not 1 (rounding; see the figure_* rows).
-    "miranda.figure_sum_printed": ("(no variables)", "1", "101/100"),
     # k != y_i: the product (dL/dp_k)(dp_k/df_k) = (-delta_{k y}/p_y) p_k (1 - p_k) = 0,
     # while dL_i/df_k = p_k = 1/2 at f = (0, 0).
     "miranda.chain_rule_as_written": ("f", "0", "1/2"),
@@ -39,7 +37,7 @@ def expected(claim_id):
 
 def test_rows_in_document_order():
     ids = [c.id for c in CLAIMS]
-    assert len(ids) == len(set(ids)) == 23
+    assert len(ids) == len(set(ids)) == 22
     order = ["miranda.softmax_in_unit_interval", "miranda.figure_sum_printed", "miranda.loss_infinite_at_0",
              "miranda.chain_rule_as_written", "miranda.dl_dp_as_written", "miranda.quotient_rule",
              "miranda.dp_df_quotient", "miranda.dp_df", "miranda.combine_algebra", "miranda.dl_df_as_written"]
@@ -60,9 +58,6 @@ def test_refuted_step_counterexample_checks_by_hand(claim_id, result_of):
     ce = res.counterexample
     base, claimed, true = REFUTED[claim_id]
     assert (ce.claimed, ce.true) == (claimed, true)
-    if base == "(no variables)":
-        assert ce.point == {}
-        return
     assert ce.point["K"] == "2"
     assert ce.point[base] == ("(0, 0)" if base == "f" else "(1/2, 1/2)")
     assert ce.point["k"] != ce.point["y_i"]
@@ -74,17 +69,27 @@ def test_refuted_step_counterexample_checks_by_hand(claim_id, result_of):
         assert float(nce.true) == pytest.approx(float(sp.Rational(true)), abs=1e-15)
 
 
-def test_narrower_true_claims_are_the_k_equals_y_case():
-    """At k = y_i the as-written steps are right: -1/p_y and p_y - 1 (checked by hand at
-    p = (1/2, 1/2): -2 and -1/2)."""
-    assert d.get("miranda.dl_dp_true_class").wrt == mi.P[mi.y_i]
-    assert d.get("miranda.dl_df_true_class").claimed == mi.p(mi.y_i) - 1
+@pytest.mark.parametrize("claim_id", sorted(REFUTED))
+def test_each_refuted_step_holds_exactly_for_the_true_class(claim_id, result_of):
+    """The region of each as-written step is the k = y_i cell, PROVED for every K; the k != y_i
+    cell is refuted (by hand at p = (1/2, 1/2), f = (0, 0): -1/p_y = -2 and p_y - 1 = -1/2 are
+    right for k = y_i, and 0 and 1/2 are the true values for k != y_i)."""
+    reg = result_of(claim_id).region
+    assert reg.text == "holds iff k = y_i" and reg.status == "PROVED", reg
+    assert dict(reg.cells) == {"k = y_i": "PROVED", "k != y_i": "REFUTED"}
+
+
+def test_the_general_forms_carry_the_kronecker_delta():
+    assert d.get("miranda.dl_dp").claimed == -sp.KroneckerDelta(mi.k, mi.y_i) / mi.P[mi.y_i]
     assert d.get("miranda.dl_df").claimed == mi.p(mi.k) - sp.KroneckerDelta(mi.k, mi.y_i)
 
 
-def test_figure_probabilities_are_consistent_with_rounding():
+def test_figure_probabilities_are_consistent_with_rounding(result_of):
     """(0.708, 0.256, 0.036) sums to 1 and rounds to (0.71, 0.26, 0.04); any probability vector
-    that rounds to them has a sum within [0.995, 1.025], which contains 1."""
+    that rounds to them has a sum within [0.995, 1.025], which contains 1: the printed sentence,
+    read to its printed precision, is PROVED with that range."""
+    res = result_of("miranda.figure_sum_printed")
+    assert res.verdict == "PROVED" and "ranges over [199/200, 41/40], which meets 1" in res.witness("symbolic").detail
     vals = [d.get(f"miranda.figure_{n}").expr for n in ("cat", "dog", "horse")]
     assert vals == [sp.Rational(708, 1000), sp.Rational(256, 1000), sp.Rational(36, 1000)]
     assert sum(vals) == 1

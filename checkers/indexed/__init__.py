@@ -48,15 +48,18 @@ __all__ = ["Points", "Evaluator", "Seed", "hoist", "sample_points", "points_for"
            "TAYLOR_ENTRIES", "TAYLOR_PROBES", "TAYLOR_MIN_WINDOW", "TAYLOR_HALVINGS",
            "TAYLOR_DIRECTIONS", "TAYLOR_NOISE_FACTOR", "KINDS"]
 
+from .regions import index_region  # noqa: E402
+
 #: The indexed claim kinds (registered on import).
 KINDS = (
     register(Kind(IndexedGradientClaim.kind,
                   witnesses=(("autodiff", autodiff_witness),
                              ("finite differences", finite_diff_witness),
                              ("taylor remainder", taylor_witness)),
-                  symbolic=symbolic_witness, family="indexed")),
+                  symbolic=symbolic_witness, family="indexed", region=index_region)),
     register(Kind(IndexedEqualityClaim.kind, witnesses=(("sampling", sampling_witness),),
-                  symbolic=symbolic_witness, family="indexed")),
+                  symbolic=symbolic_witness, family="indexed", region=index_region)),
     register(Kind(IndexedInequalityClaim.kind, witnesses=(("sampling", sampling_witness),),
-                  symbolic=symbolic_witness, family="indexed", relative_errors=False)),
+                  symbolic=symbolic_witness, family="indexed", relative_errors=False,
+                  region=index_region)),
 )

@@ -64,6 +64,7 @@ def claim_record(res) -> dict:
         "sample_regimes": res.sample_shares,
         "witnesses": [w.to_dict() for w in res.witnesses],
         "counterexample": res.counterexample.to_dict() if res.counterexample else None,
+        "region": res.region.to_dict() if getattr(res, "region", None) is not None else None,
         "seconds": round(res.seconds, 3),
     })
 

@@ -240,7 +240,25 @@ def _claim_section(r, entries) -> list:
     ce = r.counterexample
     if ce is not None and r.verdict in ("REFUTED", "DISPUTED"):
         lines += worked_counterexample(c, ce) or _plain_counterexample(ce)
+    lines += region_lines(r)
     lines.append("")
+    return lines
+
+
+def region_lines(r) -> list:
+    """The *Where it holds* block of a refuted claim (:mod:`checkers.regions`): the set, its
+    status and witness, and each cell's verdict."""
+    reg = getattr(r, "region", None)
+    if reg is None:
+        return []
+    head = f"**Where it holds** ({reg.status}, {reg.witness}): {reg.text}"
+    if reg.latex:
+        head += " — " + inline_math(reg.latex)
+    lines = ["", head + "."]
+    if reg.evidence:
+        lines[-1] += f" Evidence: {reg.evidence}."
+    if reg.cells:
+        lines += [""] + [f"- cell {where}: {verdict}" for where, verdict in reg.cells]
     return lines
 
 
@@ -322,8 +340,9 @@ def render_markdown(results, *, seed: int, points: int, command: str = "gradproo
     if bad:
         lines += ["", "## Refuted, disputed and undecided claims", ""]
         for r in bad:
+            where = f" Holds: {cell(r.region.text)} ({r.region.status})." if r.region else ""
             lines.append(f"- {_BADGE.get(r.verdict, r.verdict)} [`{r.claim.id}`](#{anchor(r.claim.id)}) "
-                         f"{cell(r.claim.title)}: {cell(_one_line_counterexample(r))}")
+                         f"{cell(r.claim.title)}: {cell(_one_line_counterexample(r))}{where}")
     lines.append("")
     for render, rs in renderers(results):
         if render.figures is not None and render.figures.section is not None:
