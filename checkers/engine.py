@@ -148,7 +148,7 @@ def verify(claim: Claim, *, seed: int = DEFAULT_SEED, points: int = DEFAULT_POIN
             note = f"the cost is not differentiable where {desc}"
             why = f"{why}; {note}" if why else note
     where = None
-    if region and verdict in REGION_VERDICTS:
+    if region and (verdict in REGION_VERDICTS or kind.region_always):
         where = find_region(claim, kind, results, seed=seed, points=points, check=lambda c: verify(
             c, seed=seed, points=points, symbolic_seconds=symbolic_seconds, region=False))
     return ClaimResult(claim, verdict, results, seed, time.monotonic() - t0, why,

@@ -143,9 +143,16 @@ def _num(values, x, backend):
     return _mpf(x)
 
 
-def measure(q: Quantity, claim, backend: str):
-    """The quantity on the float64 (``"float64"``) or the 50-digit (``"mp"``) series."""
-    s = claim.series_named(q.series)
+def _named(claim, series, name):
+    if series is None:
+        return claim.series_named(name)
+    return next(s for s in series if s.name == name)
+
+
+def measure(q: Quantity, claim, backend: str, series=None):
+    """The quantity on the float64 (``"float64"``) or the 50-digit (``"mp"``) series (``series``:
+    the claim's series at another learning rate, :meth:`ExperimentClaim.at_rates`)."""
+    s = _named(claim, series, q.series)
     v = list(float64_series(s)) if backend == "float64" else list(mp_series(s))
     inf = math.inf if backend == "float64" else mpmath.inf
     with mpmath.workdps(DPS):
@@ -201,13 +208,14 @@ def _plain(q: Quantity) -> str:
     return f"{q.op}({', '.join(args)})"
 
 
-def evaluate_criteria(claim, backend: str) -> list:
+def evaluate_criteria(claim, backend: str, series=None) -> list:
     """One record per criterion: both sides measured on ``backend``, and whether it holds."""
     out = []
     for k, c in enumerate(claim.criteria):
         with mpmath.workdps(DPS):
-            lhs = measure(c.lhs, claim, backend)
-            rhs = measure(c.rhs, claim, backend) if isinstance(c.rhs, Quantity) else _num(None, c.rhs, backend)
+            lhs = measure(c.lhs, claim, backend, series)
+            rhs = (measure(c.rhs, claim, backend, series) if isinstance(c.rhs, Quantity)
+                   else _num(None, c.rhs, backend))
             holds = bool(_HOLDS[c.relation](lhs, rhs))
         out.append({
             "criterion": k,
@@ -262,16 +270,47 @@ def _with_relation(claim, recs):
     return recs
 
 
+def _open_rate(claim, name, backend, method, tol, t0, extra, per_point=None) -> WitnessResult:
+    """The witness over the learning rates of ``claim.open_rate`` (:mod:`checkers.experiment_rates`):
+    PASS when the claim holds at some rate of the grid, FAIL when at none."""
+    from .experiment_rates import rate_deviation, rate_runs, reading_runs
+
+    rows, readings = rate_runs(claim, backend), reading_runs(claim, backend)
+    extra = {**extra, "rates": rows, "readings": readings}
+    n = sum(s.length() for s in claim.series) * (len(rows) + len(readings))
+    dev = rate_deviation(claim) if backend == "float64" else None
+    common = dict(method=method + f"; every series at each of {len(rows)} learning rates",
+                  worst_error=dev, tolerance=tol, points=n, extra=extra, per_point=per_point)
+    if dev is not None and not dev <= SERIES_RTOL:
+        return WitnessResult(name, ERROR, detail=(
+            f"{claim.id}: the float64 runs depart from the 50-digit runs by {dev:.1e} (relative), "
+            f"more than {SERIES_RTOL:.0e}"), seconds=time.monotonic() - t0, **common)
+    held = [r["rate"] for r in rows if r["holds"]]
+    if held:
+        return WitnessResult(name, PASS, detail=(
+            f"holds at {len(held)} of {len(rows)} learning rates of the grid (eta = "
+            f"{', '.join(held)})"), seconds=time.monotonic() - t0, **common)
+    ce = Counterexample(
+        point={}, claimed=claim.statement, true="false at every learning rate of the grid",
+        component="every rate", found_by=name, labels=("stated", "measured"),
+        confirmed="; ".join(f"{r['label']}: {r['measured']}" for r in rows[:3]) + " ...",
+        by_hand=claim.open_rate.why)
+    return WitnessResult(name, FAIL, detail=f"fails at all {len(rows)} learning rates of the grid",
+                         counterexample=ce, seconds=time.monotonic() - t0, **common)
+
+
 def float64_witness(claim, sample=None) -> WitnessResult:
     t0 = time.monotonic()
     method = ("JAX float64: jax.grad of the lambdified cost, jit + lax.scan over the epochs; "
               "sweeps: NumPy float64")
     recs = _with_relation(claim, evaluate_criteria(claim, "float64"))
-    dev = max(deviation(s) for s in claim.series)
     tol = f"series within rel. {SERIES_RTOL:.0e} of the 50-digit run"
     n = sum(s.length() for s in claim.series)
     extra = {"criteria": recs, "setup": _setup(claim)}
     series = {"series": {s.name: float64_series(s) for s in claim.series}}  # drawn by the figures
+    if claim.open_rate is not None:
+        return _open_rate(claim, "float64 run", "float64", method, tol, t0, extra, series)
+    dev = max(deviation(s) for s in claim.series)
     if not dev <= SERIES_RTOL:
         return WitnessResult("float64 run", ERROR, method=method, worst_error=dev, tolerance=tol,
                              points=n, detail=(f"{claim.id}: the float64 run departs from the 50-digit "
@@ -303,6 +342,9 @@ def highprec_witness(claim, sample=None) -> WitnessResult:
     recs = _with_relation(claim, evaluate_criteria(claim, "mp"))
     n = sum(s.length() for s in claim.series)
     extra = {"criteria": recs}
+    if claim.open_rate is not None:
+        return _open_rate(claim, "high precision", "mp", method,
+                          "the criteria, exactly as stated, at each rate", t0, extra)
     failing = [r for r in recs if not r["holds"]]
     if failing:
         lo = _with_relation(claim, evaluate_criteria(claim, "float64"))
@@ -315,5 +357,23 @@ def highprec_witness(claim, sample=None) -> WitnessResult:
                          extra=extra)
 
 
+def experiment_region(claim, witnesses, *, seed, points, check):
+    """Where an experiment holds: over the learning rates when the text leaves the rate open
+    (:func:`checkers.experiment_rates.rate_region`, for every verdict); a fixed computation that
+    fails holds nowhere (it is false as computed); ``None`` for a fixed one that holds."""
+    from .regions import Region
+
+    if claim.open_rate is not None:
+        from .experiment_rates import rate_region
+
+        return rate_region(claim, witnesses)
+    if all(w.status != FAIL for w in witnesses):
+        return None
+    return Region(text="holds nowhere: a fixed computation with stated constants, false as "
+                       "computed", status="VERIFIED", nowhere=True,
+                  witness="both runs (float64 and 50 digits)")
+
+
 register(Kind(KIND, (("float64 run", float64_witness), ("high precision", highprec_witness)),
-              symbolic=symbolic_na, seed_independent=True, render=EXPERIMENT_RENDERER))
+              symbolic=symbolic_na, seed_independent=True, render=EXPERIMENT_RENDERER,
+              region=experiment_region, region_always=True))

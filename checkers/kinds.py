@@ -71,7 +71,9 @@ class Kind:
     ``relative_errors``: ``worst_error`` is a relative error against a tolerance (the false-alarm
     table lists it); ``edge_search``: the hypothesis edge search applies (scalar variables).
     ``render``: :class:`Renderer`.  ``region``: ``fn(claim, witnesses, *, seed, points, check) -> Region``,
-    where a refuted claim of the kind holds (:mod:`checkers.regions`; ``None``: no search).
+    where a refuted claim of the kind holds (:mod:`checkers.regions`; ``None``: no search);
+    ``region_always``: ask for it whatever the verdict (an experiment whose learning rate the
+    text leaves open holds on a set of rates, which is reported even when it holds).
     """
 
     name: str
@@ -85,6 +87,7 @@ class Kind:
     edge_search: bool = False
     render: Renderer = field(default_factory=Renderer)
     region: Callable | None = None
+    region_always: bool = False
 
     @property
     def group(self) -> str:

@@ -12,6 +12,7 @@ computations (``checkers.experiments``).  The catalog's experiment claims are in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ import sympy as sp
 from .claims import Claim, ClaimError
 
 __all__ = [
-    "Training", "Sweep", "Quantity", "Criterion", "Panel", "Figure", "ExperimentClaim",
+    "Training", "Sweep", "Quantity", "Criterion", "Panel", "Figure", "ExperimentClaim", "OpenRate",
     "value", "ratio", "drop", "max_step", "min_step", "min_second_difference", "first_below",
     "maximum", "minimum", "number_tex", "OPS",
 ]
@@ -314,6 +315,49 @@ class Figure:
     panels: tuple
 
 
+@dataclass(frozen=True)
+class OpenRate:
+    r"""A learning rate the text leaves open: the sentence is read over a range of rates.
+
+    Every :class:`Training` series of the claim runs at each rate of ``grid`` (exact, positive,
+    increasing; one rate for every series at a time, so a comparison stays fair), and the
+    sentence *holds at* a rate when every criterion holds there.  With the rate open, the
+    sentence claims there is a set-up that behaves so: the claim holds when it holds at some
+    rate of the range, and is refuted only when it holds at none; the set of rates where it
+    holds is reported either way (``ClaimResult.region``).  ``readings``: named published
+    set-ups, ``(label, ((series-name prefix, rate), ...))`` (a series takes the rate of the
+    first prefix its name starts with), reported beside the region; ``why``: why this range.
+    Each series' own ``learning_rate`` is the one drawn in the figure.
+    """
+
+    grid: tuple
+    readings: tuple = ()
+    why: str = ""
+
+    def validate(self, cid: str, series) -> None:
+        rates = [_exact(v, "open rate: grid value", cid) for v in self.grid]
+        if len(rates) < 2 or any(not (0 < a < b_) for a, b_ in zip(rates, rates[1:])) or rates[0] <= 0:
+            raise ClaimError(f"{cid}: open rate: the grid needs at least two positive rates, "
+                             "strictly increasing")
+        names = [s.name for s in series if isinstance(s, Training)]
+        if not names:
+            raise ClaimError(f"{cid}: open rate: the claim has no Training series")
+        for label, pairs in self.readings:
+            for prefix, rate in pairs:
+                if not _exact(rate, f"open rate: reading {label!r}", cid) > 0:
+                    raise ClaimError(f"{cid}: open rate: reading {label!r}: rates must be positive")
+                if not any(n.startswith(prefix) for n in names):
+                    raise ClaimError(f"{cid}: open rate: reading {label!r}: no series name starts "
+                                     f"with {prefix!r}")
+
+    def reading_rate(self, pairs, name: str):
+        """The rate of series ``name`` under a reading (the first prefix that matches)."""
+        for prefix, rate in pairs:
+            if name.startswith(prefix):
+                return sp.sympify(rate)
+        return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExperimentClaim(Claim):
     r"""A statement about a stated computation: it holds iff every criterion holds.
@@ -326,6 +370,7 @@ class ExperimentClaim(Claim):
     series: tuple
     criteria: tuple
     figure: Any = None
+    open_rate: Any = None
     kind: ClassVar[str] = "experiment"
 
     def _normalize(self):
@@ -354,6 +399,10 @@ class ExperimentClaim(Claim):
                 _exact(c.rhs, f"criterion {k}: threshold", cid)
             for q in sides:
                 self._check_quantity(q, by_name, k)
+        if self.open_rate is not None:
+            if not isinstance(self.open_rate, OpenRate):
+                raise ClaimError(f"{cid}: open_rate must be an OpenRate, got {type(self.open_rate).__name__}")
+            self.open_rate.validate(cid, self.series)
         if self.figure is not None:
             for panel in self.figure.panels:
                 for n in panel.series:
@@ -387,6 +436,15 @@ class ExperimentClaim(Claim):
 
     def expressions(self):
         return ()
+
+    def at_rates(self, rate_of) -> tuple:
+        """The series with each Training series' learning rate replaced by ``rate_of(name)``
+        (``None``: unchanged); sweeps unchanged."""
+        out = []
+        for s in self.series:
+            r = rate_of(s.name) if isinstance(s, Training) else None
+            out.append(dataclasses.replace(s, learning_rate=sp.sympify(r)) if r is not None else s)
+        return tuple(out)
 
     def series_named(self, name: str):
         for s in self.series:

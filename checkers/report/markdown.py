@@ -258,7 +258,7 @@ def region_lines(r) -> list:
     if reg.evidence:
         lines[-1] += f" Evidence: {reg.evidence}."
     if reg.cells:
-        lines += [""] + [f"- cell {where}: {verdict}" for where, verdict in reg.cells]
+        lines += ["", "Cells: " + "; ".join(f"{where}: {verdict}" for where, verdict in reg.cells) + "."]
     return lines
 
 

@@ -1,0 +1,126 @@
+r"""An experiment whose sentence leaves the learning rate open, read over a range of rates.
+
+A training sentence ("both loss curves plunge in the first few dozen epochs") that names no
+learning rate is not refuted at one rate someone chose: it is a statement about the set-ups it
+could describe.  :class:`derivations.experiment_model.OpenRate` gives the range (a grid of
+exact rates, with why) and the published readings.  Each witness runs every series at every
+rate of the grid, in its own arithmetic (float64 with JAX; 50 digits with SymPy's exact
+derivative), and records where every criterion holds:
+
+* the claim holds (PASS) when it holds at some rate of the range, and fails only when it holds
+  at none -- the text cannot be refuted by a rate it does not state;
+* the set of rates where it holds is the claim's region (:func:`rate_region`, reported for every
+  verdict), with the published readings (e.g. Nielsen's $\eta = 0.15$ for the quadratic cost
+  and $0.005$ for the cross-entropy) judged beside it;
+* in float64, a criterion that fails only there is decided by the 50-digit run at that rate
+  (float64 noise never decides a rate), as for a fixed rate.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .regions import Region
+
+__all__ = ["rate_runs", "reading_runs", "rate_deviation", "rate_region", "rate_text"]
+
+
+def _holds(claim, backend, series) -> tuple[bool, list]:
+    from .experiments import evaluate_criteria
+
+    recs = evaluate_criteria(claim, backend, series)
+    failing = [r for r in recs if not r["holds"]]
+    if failing and backend == "float64":
+        hi = evaluate_criteria(claim, "mp", series)
+        failing = [r for r in failing if not hi[r["criterion"]]["holds"]]
+    return not failing, recs
+
+
+def _record(label, rate_text_, holds, recs) -> dict:
+    first = next((r for r in recs if not r["holds"]), recs[0])
+    return {"label": label, "rate": rate_text_, "holds": holds,
+            "measured": f"criterion {first['criterion'] + 1}: {first['lhs']} "
+                        f"{'vs' if not first['holds'] else 'and'} {first['rhs']}"}
+
+
+def rate_text(r) -> str:
+    """A rate as a reader writes it (0.15, 0.005, 1)."""
+    from derivations.experiment_model import number_tex
+
+    return number_tex(sp.sympify(r))
+
+
+def rate_runs(claim, backend: str) -> list:
+    """One record per rate of the grid: ``{"rate", "holds", "measured"}`` on ``backend``."""
+    out = []
+    for r in claim.open_rate.grid:
+        ok, recs = _holds(claim, backend, claim.at_rates(lambda name, r=r: r))
+        out.append(_record(f"eta = {rate_text(r)}", rate_text(r), ok, recs))
+    return out
+
+
+def reading_runs(claim, backend: str) -> list:
+    """One record per published reading: its rates per series and whether the claim holds."""
+    out = []
+    orate = claim.open_rate
+    for label, pairs in orate.readings:
+        series = claim.at_rates(lambda name, pairs=pairs: orate.reading_rate(pairs, name))
+        ok, recs = _holds(claim, backend, series)
+        rates = ", ".join(f"{p.rstrip('_')} eta = {rate_text(r)}" for p, r in pairs)
+        out.append(_record(f"{label} ({rates})", "", ok, recs))
+    return out
+
+
+def rate_deviation(claim) -> float:
+    """Worst float64 deviation from the 50-digit run over every series at every rate."""
+    from .experiments import deviation
+
+    worst = 0.0
+    orate = claim.open_rate
+    variants = [claim.at_rates(lambda name, r=r: r) for r in orate.grid]
+    variants += [claim.at_rates(lambda name, pairs=pairs: orate.reading_rate(pairs, name))
+                 for _, pairs in orate.readings]
+    for series in variants:
+        worst = max([worst] + [deviation(s) for s in series])
+    return worst
+
+
+def _runs_text(rows) -> str:
+    """The holding grid rates as runs of consecutive grid points: "0.2 to 1"."""
+    runs, cur = [], []
+    for row in rows:
+        if row["holds"]:
+            cur.append(row["rate"])
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return " and ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs)
+
+
+def rate_region(claim, witnesses) -> Region:
+    """Where an open-rate claim holds: the grid rates both runs agree on, with the readings."""
+    runs = {w.witness: w.extra.get("rates") for w in witnesses if w.extra.get("rates")}
+    hi, lo = runs.get("high precision"), runs.get("float64 run")
+    if hi is None:
+        return Region(text="region not found: the runs over the learning rates did not finish",
+                      status="UNDECIDED", witness="none")
+    agree = lo is not None and [r["holds"] for r in lo] == [r["holds"] for r in hi]
+    grid = f"of the grid {hi[0]['rate']} to {hi[-1]['rate']} ({len(hi)} rates)"
+    held = [r for r in hi if r["holds"]]
+    readings = next((w.extra.get("readings") for w in witnesses if w.witness == "high precision"), [])
+    evidence = "; ".join(f"{r['label']}: {'holds' if r['holds'] else 'fails'} ({r['measured']})"
+                         for r in readings)
+    if not held:
+        text = f"holds at no learning rate {grid}"
+    elif len(held) == len(hi):
+        text = f"holds at every learning rate {grid}"
+    else:
+        text = f"holds for eta {_runs_text(hi)} {grid}"
+    return Region(text=text, status="VERIFIED" if agree else "UNDECIDED", nowhere=not held,
+                  witness=("both runs (float64 and 50 digits) at every rate" if agree else
+                           "the 50-digit run; the float64 run disagrees at some rate"),
+                  cells=tuple((f"eta = {r['rate']}", "holds" if r["holds"] else "fails")
+                              for r in hi),
+                  evidence=evidence)
