@@ -213,32 +213,27 @@ CLAIMS = (
         id="backprop.bp1_ce_averaged",
         title="'Averaging over the dataset preserves the same form: delta_j^L = a_j^L - y_j'",
         source=_BP1,
-        statement=r"C = \frac{1}{n}\sum_x C_x:\quad \frac{\partial C}{\partial z_j^L} = a_j^L - y_j",
-        lhs=dC_dZ, rhs=A - Y, layers="output", cost=BCE, scope="mean",
-        note="Reading chosen: after 'multiplying by (1/n) sum_x', i.e. for the averaged cost C, the error "
-             "delta_j^L = dC/dz_j^L (for the z_j^L of each sample) is still a_j^L - y_j. False for n >= 2: "
-             "z_j^L of sample x enters only C_x, so dC/dz_j^L = (1/n)(a_j^L - y_j). The true statements: "
-             "backprop.bp1_ce (per sample, the boxed formula with delta = dC_x/dz), "
-             "backprop.bp1_ce_averaged_scaled (the 1/n), and backprop.bp1_ce_averaged_mean_form "
-             "(averaging delta_x = a - y over the samples gives the average of a - y).",
+        statement=r"\delta_j^L \equiv \frac{\partial C_x}{\partial z_j^L}:\quad "
+                  r"\frac{1}{n}\sum_x \delta_j^L = \frac{1}{n}\sum_x \left(a_j^L - y_j\right)",
+        lhs=(1 / N) * Delta * ones_N, rhs=(1 / N) * (A - Y) * ones_N, layers="output", cost=BCE,
+        scope="mean",
+        note="Reading: the line just above defines delta_j^L = dC_x/dz_j^L, per sample, and the "
+             "sentence says that multiplying both sides of delta_j^L = a_j^L - y_j by (1/n) sum_x "
+             "keeps the form: (1/n) sum_x delta_j^L = (1/n) sum_x (a_j^L - y_j), the average that BP3 "
+             "then uses. With that definition the boxed delta_j^L = a_j^L - y_j is the per-sample "
+             "identity (backprop.bp1_ce). Reading delta here as dC/dz_j^L of the averaged C would "
+             "change the symbol the text has just defined; that quantity is (a_j^L - y_j)/n "
+             "(backprop.bp1_ce_averaged_scaled).",
     ),
     NetworkClaim(
         id="backprop.bp1_ce_averaged_scaled",
-        title="Narrower claim that holds: for the averaged cost, dC/dz_j^L = (a_j^L - y_j)/n",
+        title="Not in the text: for the averaged cost, dC/dz_j^L = (a_j^L - y_j)/n",
         source=_BP1,
         statement=r"C = \frac{1}{n}\sum_x C_x:\quad \frac{\partial C}{\partial z_j^L} = \frac{1}{n}\left(a_j^L - y_j\right)",
         lhs=dC_dZ, rhs=(1 / N) * (A - Y), layers="output", cost=BCE, scope="mean",
-        note="Not in the text: what is true in place of backprop.bp1_ce_averaged.",
-    ),
-    NetworkClaim(
-        id="backprop.bp1_ce_averaged_mean_form",
-        title="Narrower claim that holds: averaging delta over the samples averages a - y",
-        source=_BP1,
-        statement=r"\frac{1}{n}\sum_x \delta_j^L = \frac{1}{n}\sum_x \left(a_j^L - y_j\right)",
-        lhs=(1 / N) * Delta * ones_N, rhs=(1 / N) * (A - Y) * ones_N, layers="output", cost=BCE,
-        scope="mean",
-        note="Not in the text: the reading under which 'averaging preserves the same form' is true "
-             "(delta stays per sample; what is averaged is the form a - y). It is what BP3 uses.",
+        note="Not in the text: the derivative of the averaged cost in z_j^L of one sample, which enters "
+             "only that sample's C_x. It is what delta would be if read as dC/dz with the averaged C "
+             "(see backprop.bp3_with_averaged_delta).",
     ),
     NetworkClaim(
         id="backprop.bp2_chain_rule",
@@ -280,6 +275,21 @@ CLAIMS = (
         lhs=dC_db, rhs=Delta, layers="all", cost=BCE, scope="sample",
         note=_PER_SAMPLE + "The step inside the chain; the chain's end, (1/n) sum_x delta_j^l, is "
              "backprop.bp3_index. " + _DELTA,
+    ),
+    NetworkClaim(
+        id="backprop.bp3_with_averaged_delta",
+        title="BP3 with BP2's literal delta_j^l = dC/dz_j^l (averaged C): the 1/n counted twice",
+        source=_BP3,
+        statement=r"\delta_j^l = \frac{\partial C}{\partial z_j^l},\ C = \frac{1}{n}\sum_x C_x:\quad "
+                  r"\frac{\partial C}{\partial b_j^l} = \frac{1}{n} \sum_x \delta_j^l",
+        lhs=dC_db, rhs=(1 / N) * dC_dZ * ones_N, layers="all", cost=BCE, scope="mean",
+        note="BP2's derivation starts from 'the definition delta_j^l = dC/dz_j^l' with C, the averaged "
+             "cost of the section, not C_x. Read literally, every delta already carries the 1/n, and "
+             "BP3's (1/n) sum_x delta_j^l divides by n a second time: false for n >= 2 (by a factor "
+             "1/n). Read per sample, delta_j^l = dC_x/dz_j^l (BP1's definition), BP3 holds "
+             "(backprop.bp3_index). The document's own formulas -- BP3 and BP4 average delta over x, "
+             "and BP1 defines delta with C_x -- require the per-sample reading; the BP2 rows are "
+             "checked in it, and this row records that the literal one is false.",
     ),
     NetworkClaim(
         id="backprop.bp3_output_boxed",
@@ -342,9 +352,10 @@ CLAIMS = (
 )
 
 REFUTED = {
-    "backprop.bp1_ce_averaged":
-        "2-3-2 network, batch 2, all weights, biases and inputs 0: every a = 1/2; y = (1, 0) for "
-        "sample 1. dC/dz_1^L of sample 1 = (1/2)(1/2 - 1) = -1/4, the claim says 1/2 - 1 = -1/2.",
+    "backprop.bp3_with_averaged_delta":
+        "2-3-2 network, batch 2, all weights, biases and inputs 0, y = (1, 0) for both samples: "
+        "every a^L = 1/2, and at the output layer dC/db_1^L = (1/2)((1/2 - 1) + (1/2 - 1)) = -1/2, "
+        "while (1/2) sum_x dC/dz_1^L = (1/2)((1/2)(-1/2) + (1/2)(-1/2)) = -1/4.",
     "backprop.bp3_output_boxed":
         "2-3-2 network, batch 2, all weights, biases and inputs 0: every a^L = (1/2, 1/2); "
         "y = (1, 0) for sample 1, (0, 1) for sample 2. delta^L of sample 1 = (-1/2, 1/2), of sample 2 "

@@ -222,17 +222,29 @@ CLAIMS = (
         note="Not in the text: the derivative for every class, of which the text's -1/p_k is the "
              "k = y_i case (the region of miranda.dl_dp_as_written).",
     ),
+    EqualityClaim(
+        id="miranda.quotient_rule_as_printed",
+        title="The quotient rule as printed: f/g = (g Df - f Dg)/g^2",
+        source=_DER,
+        statement=r"\frac{f(x)}{g(x)} = \frac{g(x) \mathbf{D} f(x) - f(x) \mathbf{D} g(x)}{g(x)^2}",
+        lhs=_QC, rhs=QD, domain=_QDOM,
+        note="As printed, the left-hand side is f(x)/g(x), without the operator D that the right-hand "
+             "side uses (the markup lost it, or the author did): a function equated with a "
+             "derivative, false (f = 1, g = 1: 1 against 0). Checked on linear f(x) = u + v x, "
+             "g(x) = s + t x, which suffices (the right side depends on f, f', g, g' only). The "
+             "intended rule, D(f/g), is the next row.",
+    ),
     GradientClaim(
         id="miranda.quotient_rule",
-        title="The quotient rule D(f/g) = (g Df - f Dg)/g^2",
+        title="Narrower claim that holds: the intended quotient rule D(f/g) = (g Df - f Dg)/g^2",
         source=_DER,
         statement=r"\mathbf{D}\frac{f(x)}{g(x)} = \frac{g(x) \mathbf{D} f(x) - f(x) \mathbf{D} g(x)}{g(x)^2}",
         cost=_QC, wrt=QX, claimed=QD, domain=_QDOM,
-        note="The extracted text prints the left-hand side as f(x)/g(x), without the operator D "
-             "(lost with the markup); formalized is the rule it states, D(f/g). The derivative of "
-             "f/g at a point depends only on f, f', g, g' there, so checking it for every linear "
-             "f(x) = u + v x and g(x) = s + t x (all of u, v, s, t, x real, g != 0) checks it for "
-             "every differentiable f and g.",
+        note="The rule the sentence introduces ('let the derivative be represented by the operator "
+             "D'), with the D restored on the left. The derivative of f/g at a point depends only "
+             "on f, f', g, g' there, so checking it for every linear f(x) = u + v x and "
+             "g(x) = s + t x (all of u, v, s, t, x real, g != 0) checks it for every "
+             "differentiable f and g.",
     ),
     IndexedGradientClaim(
         id="miranda.dsigma",

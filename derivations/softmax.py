@@ -65,6 +65,9 @@ _IX = dict(shapes={z: (K,)}, size_min={K: 2}, sizes=_SIZES)
 _JK = {j: (1, K), k: (1, K)}
 _J = {j: (1, K)}
 _RANGE = r"\quad (K \ge 2,\ z \in \mathbb{R}^K,\ j, k \in \{1, \dots, K\})"
+_RANGE_ANY = r"\quad (K \ge 1,\ z \in \mathbb{R}^K,\ j \in \{1, \dots, K\})"
+_IX_ANY = dict(shapes={z: (K,)}, size_min={K: 1}, sizes=(1,) + _SIZES)
+"""Every number of classes the text's 'K classes' allows, one included (the sentence as written)."""
 
 _DEF = ko(3)
 _PROP = ko(3, "Properties of the softmax activation function")
@@ -108,10 +111,10 @@ CLAIMS = (
         id="softmax.outputs_in_unit_interval",
         title="Softmax outputs lie in (0, 1)",
         source=_DEF,
-        statement=r"a_j = \frac{e^{z_j}}{\sum_{k=1}^K e^{z_k}} \in (0, 1)" + _RANGE,
-        lhs=[softmax(j), softmax(j)], relation=(">", "<"), rhs=[0, 1], ranges=_J, **_IX,
-        note="For every number of classes K >= 2 and every logit vector. With K = 1 the single "
-             "output is a_1 = 1, not in (0, 1): the text's 'K classes' means K >= 2.",
+        statement=r"a_j = \frac{e^{z_j}}{\sum_{k=1}^K e^{z_k}} \in (0, 1)" + _RANGE_ANY,
+        lhs=[softmax(j), softmax(j)], relation=(">", "<"), rhs=[0, 1], ranges=_J, **_IX_ANY,
+        note="As written, for K classes with no lower bound on K: with K = 1 the single output is "
+             "a_1 = e^{z_1}/e^{z_1} = 1, not in (0, 1). It holds for every K >= 2 (the region).",
     ),
     IndexedEqualityClaim(
         id="softmax.sums_to_one",
@@ -226,8 +229,11 @@ CLAIMS = (
         id="softmax.diag_positive",
         title="a_j (1 - a_j) > 0: a_j increases monotonically with z_j",
         source=_PROP,
-        statement=r"a_j (1 - a_j) > 0 \quad \Rightarrow \quad a_j \text{ increases monotonically with } z_j" + _RANGE,
-        lhs=softmax(j) * (1 - softmax(j)), relation=">", rhs=0, ranges=_J, **_IX,
+        statement=r"a_j (1 - a_j) > 0 \quad \Rightarrow \quad a_j \text{ increases monotonically with } z_j" + _RANGE_ANY,
+        lhs=softmax(j) * (1 - softmax(j)), relation=">", rhs=0, ranges=_J, **_IX_ANY,
+        note="As written, for K classes with no lower bound on K: with K = 1, a_1 = 1 and "
+             "a_1 (1 - a_1) = 0, and a_1 does not change with z_1. It holds for every K >= 2 "
+             "(the region).",
     ),
     IndexedGradientClaim(
         id="softmax.offdiag_derivative",

@@ -19,10 +19,10 @@ CLAIMS = backprop.CLAIMS
 NETWORK = [c for c in CLAIMS if c.kind == "network"]
 
 REFUTED_BY_HAND = {
-    # 'Averaging over the dataset preserves the same form: delta_j^L = a_j^L - y_j'.  z_j^L of
-    # sample x enters only C_x, so for C = (1/n) sum_x C_x: dC/dz_j^L = (1/n)(a_j^L - y_j).
-    # n = 2, all parameters 0 (a = 1/2), y = (1, 0): -1/4, not -1/2.
-    "backprop.bp1_ce_averaged",
+    # BP3 with BP2's literal delta_j^l = dC/dz_j^l of the averaged C: the 1/n counted twice.
+    # z_j^L of sample x enters only C_x, so dC/dz_j^L = (1/n)(a_j^L - y_j); n = 2, all parameters
+    # 0 (a = 1/2), y = (1, 0) for both samples: dC/db_1^L = -1/2, (1/2) sum_x dC/dz_1^L = -1/4.
+    "backprop.bp3_with_averaged_delta",
     # Boxed 'dC/db_j^L = delta_j^L = (1/n) sum_x (a_j^L - y_j)': the middle equates a per-sample
     # error with the batch average.  n = 2, a = 1/2 everywhere, y = (1, 0) and (0, 1): the errors
     # are (-1/2, 1/2) and (1/2, -1/2), their average (0, 0).
@@ -33,7 +33,7 @@ REFUTED_BY_HAND = {
 # that names the cost's formula needs the cost; one that uses sigma' = a(1 - a) needs the sigmoid).
 NEEDS_COST = {"backprop.bp1_ce_dc_da"}
 NEEDS_SIGMOID = {"backprop.bp1_ce_product", "backprop.bp1_ce", "backprop.bp1_ce_averaged_scaled",
-                 "backprop.bp1_ce_averaged_mean_form", "backprop.bp3_output_averaged",
+                 "backprop.bp1_ce_averaged", "backprop.bp3_output_averaged",
                  "backprop.bp3_output_per_sample", "backprop.bp4_output_boxed", "backprop.when_to_use"}
 
 
@@ -133,18 +133,22 @@ def _head_cost(z, y, n):
     return sum(-yy * sp.log(sigmoid(zz)) - (1 - yy) * sp.log(1 - sigmoid(zz)) for zz, yy in zip(z, y)) / n
 
 
-def test_bp1_averaged_counterexample_by_hand(result_of):
-    # Two samples, two output units, z = 0 everywhere (all parameters 0), y = (1, 0) and (0, 1).
+def test_averaged_delta_counts_the_mean_twice_by_hand():
+    """BP2's literal delta = dC/dz (averaged C) in BP3: two samples, two output units, z = 0
+    everywhere, y = (1, 0) for both: dC/db_1^L = -1/2 (the sum over samples of dC/dz_1^L), while
+    (1/n) sum_x dC/dz_1^L = -1/4."""
     z = sp.symbols("z11 z21 z12 z22", real=True)
-    y = [1, 0, 0, 1]
-    C = _head_cost(z, y, 2)
-    true = sp.diff(C, z[0]).subs({zz: 0 for zz in z}).doit()
-    claimed = sigmoid(0) - y[0]
-    assert sp.nsimplify(true) == sp.Rational(-1, 4) and claimed == sp.Rational(-1, 2)
-    ce = result_of("backprop.bp1_ce_averaged").counterexample
-    assert ce.point["W^1"] == "all 0" and ce.point["x"] == "all 0" and ce.point["b^2"] == "all 0"
-    assert ce.point["y"] == "sample 1: (1, 0); sample 2: (0, 1)"
-    assert (sp.Rational(ce.claimed), sp.Rational(ce.true)) == (claimed, sp.nsimplify(true))
+    C = _head_cost(z, [1, 0, 1, 0], 2)
+    at0 = {zz: 0 for zz in z}
+    dz = [sp.nsimplify(sp.diff(C, z[i]).subs(at0).doit()) for i in (0, 2)]  # unit 1, samples 1, 2
+    assert dz == [sp.Rational(-1, 4), sp.Rational(-1, 4)]
+    assert sum(dz) == sp.Rational(-1, 2) and sum(dz) / 2 == sp.Rational(-1, 4)
+    assert "backprop.bp3_index" in derivations.get("backprop.bp3_with_averaged_delta").note
+
+
+def test_the_averaging_sentence_is_read_with_the_definition_before_it():
+    c = derivations.get("backprop.bp1_ce_averaged")
+    assert c.scope == "mean" and "defines delta_j^L = dC_x/dz_j^L" in c.note
 
 
 def test_bp3_boxed_counterexample_by_hand(result_of):
@@ -161,8 +165,7 @@ def test_bp3_boxed_counterexample_by_hand(result_of):
 
 def test_narrower_claims_are_rows_of_their_own():
     ids = {c.id for c in CLAIMS}
-    for refuted, narrower in [("backprop.bp1_ce_averaged", ["backprop.bp1_ce_averaged_scaled",
-                                                              "backprop.bp1_ce_averaged_mean_form"]),
+    for refuted, narrower in [("backprop.bp3_with_averaged_delta", ["backprop.bp3_index"]),
                               ("backprop.bp3_output_boxed", ["backprop.bp3_output_averaged",
                                                                "backprop.bp3_output_per_sample"])]:
         note = derivations.get(refuted).note

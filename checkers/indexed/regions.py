@@ -8,6 +8,10 @@ coinciding indices are substituted by one representative (so $\delta_{k y_i}$ be
 the representatives are declared pairwise ``distinct`` (the sampler and the prover never let
 them coincide).  The kind's own witnesses check every cell, for every $K$, on the same seed.
 
+A claim that fails only at its smallest size (a softmax with $K = 1$ class, whose one output is
+1) is split first by size: the claim from the next size on is checked again for every size, and
+the region is "holds iff $K \ge 2$".
+
 The region is the union of the cells that hold ("holds iff $k = y_i$"): PROVED when each of
 them is PROVED and every other cell is REFUTED, VERIFIED when they only hold numerically.  When
 no cell holds the claim fails inside every cell; where it holds inside one (a value of the
@@ -75,8 +79,37 @@ def _latex(blocks) -> str:
     return ",\\ ".join(eq + ne)
 
 
+def _size_region(claim, witnesses, check) -> Region | None:
+    """``holds iff K >= m + 1`` when the claim fails at its smallest size ``K = m`` (the
+    counterexample is there) and holds, checked again for every size, from ``m + 1`` on."""
+    ce = next((w.counterexample for w in witnesses if w.fails and w.counterexample is not None), None)
+    if ce is None:
+        return None
+    for sym, m in claim.size_min:
+        if ce.point.get(str(sym)) != str(m):
+            continue
+        sizes = tuple(inst for inst in claim.sizes if dict(inst)[sym] > m)
+        if not sizes:
+            continue
+        derived = dataclasses.replace(claim, id=f"{claim.id}.sizes_above_{m}", sizes=sizes,
+                                      size_min={**dict(claim.size_min), sym: m + 1},
+                                      note=f"Size cell {sym} >= {m + 1} of {claim.id}.")
+        verdict = check(derived).verdict
+        if verdict not in ("PROVED", "VERIFIED"):
+            return None
+        exact = any(w.witness == "symbolic" and w.fails for w in witnesses)
+        return Region(text=f"holds iff {sym} >= {m + 1}", latex=f"{sp.latex(sym)} \\ge {m + 1}",
+                      status=cells_status([verdict], symbolic=exact),
+                      witness="the claim's witnesses on each size cell",
+                      cells=((f"{sym} = {m}", "REFUTED"), (f"{sym} >= {m + 1}", verdict)))
+    return None
+
+
 def index_region(claim, witnesses, *, seed: int, points: int, check) -> Region:
-    """The index cells of a refuted indexed claim where it holds (module docstring)."""
+    """The size and index cells of a refuted indexed claim where it holds (module docstring)."""
+    by_size = _size_region(claim, witnesses, check)
+    if by_size is not None:
+        return by_size
     free = [ix for ix, _ in claim.ranges]
     if len(free) < 2:
         return Region(text="region not searched: the claim has fewer than two free indices to "
