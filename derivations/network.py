@@ -260,7 +260,9 @@ class NetworkClaim(Claim):
     ($l = L$).  ``cost``: a :class:`NetworkCost` (:data:`BCE`, :data:`MSE`).  ``scope``:
     ``"mean"`` (the batch-averaged cost $C = \frac1n\sum_x C_x$) or ``"sample"`` (the one-sample
     cost $C_x$, checked for every sample).  ``proof_sizes``/``proof_batch``: the explicit networks
-    of the symbolic proof.  Labels are one-hot (Ko: "$y_j \in \{0,1\}$ is the one-hot encoded
+    of the symbolic proof.  ``batch``: the number of samples $n$ the claim is stated for
+    (``None``: every $n$; the proof uses ``proof_batch``, the numeric witnesses batch 64); a
+    claim with ``batch=1`` is proved and checked on batches of one sample.  Labels are one-hot (Ko: "$y_j \in \{0,1\}$ is the one-hot encoded
     target").
 
     The two sides may have different shapes (e.g. a transposed gradient): that refutes the claim,
@@ -275,6 +277,7 @@ class NetworkClaim(Claim):
     proof_sizes: tuple = ((2, 3, 2), (3, 4, 3, 2))
     proof_batch: int = 2
     activation: Any = None
+    batch: Any = None
     kind: ClassVar[str] = "network"
 
     def _normalize(self):
@@ -311,6 +314,10 @@ class NetworkClaim(Claim):
         object.__setattr__(self, "proof_sizes", sizes)
         if int(self.proof_batch) < 1:
             raise ClaimError(f"{cid}: proof_batch must be >= 1")
+        if self.batch is not None:
+            if not isinstance(self.batch, int) or self.batch < 1:
+                raise ClaimError(f"{cid}: batch must be None or a positive int, got {self.batch!r}")
+            object.__setattr__(self, "proof_batch", self.batch)
 
     def _check_symbols(self, e, side):
         cid = self.id

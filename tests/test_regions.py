@@ -148,3 +148,21 @@ def test_every_entry_point_shows_the_same_region(tmp_path):
     assert "where it holds: holds iff u in (0, oo) [PROVED" in str(res)
     with pytest.raises(AssertionError, match=r"where it holds: holds iff u in \(0, oo\)"):
         assert_claim(claim, points=POINTS)
+
+
+def test_a_batch_quantity_equated_with_a_per_sample_one_holds_for_one_sample(result_of):
+    """Ko's boxed dC/db^L = delta^L = (1/n) sum_x (a^L - y): every per-sample error equals the
+    batch average when the batch has one sample; refuted at n = 2 exactly and at n = 64."""
+    reg = result_of("backprop.bp3_output_boxed").region
+    assert reg.text == "holds iff the batch has one sample (n = 1)" and reg.status == "VERIFIED"
+    assert dict(reg.cells) == {"n = 1": "PROVED", "n = 2 (proof networks)": "REFUTED",
+                               "n = 64 (numeric networks)": "REFUTED"}
+
+
+def test_a_network_claim_for_one_batch_size_is_checked_at_that_size():
+    from checkers.network import networks_for
+
+    claim = derivations.get("backprop.bp3_output_boxed").replace(id="reg.one_sample", batch=1)
+    assert claim.proof_batch == 1 and {s.batch for s in networks_for(claim)} == {1}
+    with pytest.raises(derivations.ClaimError, match="batch must be None or a positive int"):
+        claim.replace(id="reg.no_sample", batch=0)

@@ -35,7 +35,8 @@ from ..kinds import Kind, register
 from .activation import SIGMOID, Activation, activation_of, as_activation
 from .instance import Instance, instance, sides
 from .interpreter import evaluate, layers_of
-from .numeric import NUMERIC_NETWORKS, REGIMES, NetSpec, NumericNet, draw_network, numeric_net
+from .regions import batch_region
+from .numeric import NUMERIC_NETWORKS, REGIMES, NetSpec, NumericNet, draw_network, networks_for, numeric_net
 from .prover import PROOF_SECONDS, network_symbolic_witness
 from .referee import claim_shape
 from .taylor import (TAYLOR_DIRECTIONS, TAYLOR_HALVINGS, TAYLOR_MIN_ORDER, TAYLOR_NOISE_FACTOR,
@@ -43,7 +44,7 @@ from .taylor import (TAYLOR_DIRECTIONS, TAYLOR_HALVINGS, TAYLOR_MIN_ORDER, TAYLO
 from .witnesses import (AUTODIFF_RTOL, LayerCheck, autodiff_witness, check_network,
                         evaluate_sides, regimes_for)
 
-__all__ = ["NetSpec", "NUMERIC_NETWORKS", "REGIMES", "draw_network", "evaluate", "check_network",
+__all__ = ["NetSpec", "NUMERIC_NETWORKS", "networks_for", "REGIMES", "draw_network", "evaluate", "check_network",
            "autodiff_witness", "taylor_witness", "taylor_test", "network_symbolic_witness",
            "AUTODIFF_RTOL", "TAYLOR_HALVINGS", "TAYLOR_DIRECTIONS", "TAYLOR_MIN_ORDER",
            "TAYLOR_NOISE_FACTOR", "PROOF_SECONDS", "layers_of", "numeric_net", "taylor_setup",
@@ -52,4 +53,4 @@ __all__ = ["NetSpec", "NUMERIC_NETWORKS", "REGIMES", "draw_network", "evaluate",
            "activation_of", "as_activation"]
 
 register(Kind("network", witnesses=(("autodiff", autodiff_witness), ("taylor remainder", taylor_witness)),
-              symbolic=network_symbolic_witness, family="network"))
+              symbolic=network_symbolic_witness, family="network", region=batch_region))

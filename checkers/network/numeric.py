@@ -26,7 +26,7 @@ from ..sampling import _stable_hash
 from .activation import SIGMOID, Activation, unit_cost_fns
 from .instance import net_label
 
-__all__ = ["NetSpec", "NUMERIC_NETWORKS", "REGIMES", "draw_network", "NumericNet", "numeric_net",
+__all__ = ["NetSpec", "NUMERIC_NETWORKS", "networks_for", "REGIMES", "draw_network", "NumericNet", "numeric_net",
            "net_seed"]
 
 
@@ -51,6 +51,13 @@ class NetSpec:
 
 
 NUMERIC_NETWORKS = (NetSpec((784, 100, 10), 64), NetSpec((784, 100, 100, 100, 10), 64))
+
+
+def networks_for(claim) -> tuple:
+    """The numeric networks of ``claim``: :data:`NUMERIC_NETWORKS`, on batches of ``claim.batch``
+    samples when the claim is stated for one batch size."""
+    n = getattr(claim, "batch", None)
+    return NUMERIC_NETWORKS if n is None else tuple(NetSpec(s.sizes, n) for s in NUMERIC_NETWORKS)
 """784-100-10 (MNIST-sized) and a 4-layer network 784-100-100-100-10 (square layers 100 -> 100,
 where a transposed weight gradient has the right shape and must be caught entry by entry).
 Both share the layer shapes 784 -> 100 and 100 -> 10, so JAX compiles most operations once."""

@@ -26,7 +26,7 @@ from .. import taylor as _taylor
 from ..results import FAIL, NOT_APPLICABLE, PASS, UNDECIDED, Counterexample, WitnessResult
 from .activation import activation_of, unit_cost_fns
 from .interpreter import layers_of
-from .numeric import NUMERIC_NETWORKS, NumericNet, numeric_net
+from .numeric import NumericNet, networks_for, numeric_net
 from .witnesses import _compare_cached, _location, evaluate_sides
 
 __all__ = ["taylor_witness", "taylor_test", "taylor_setup", "random_direction", "TAYLOR_HALVINGS",
@@ -220,7 +220,7 @@ def taylor_witness(claim, sample, *, networks=None, regimes=("standard", "satura
         return WitnessResult("taylor remainder", NOT_APPLICABLE,
                              detail="the left-hand side is not a derivative of the cost or a Jacobian",
                              seconds=time.monotonic() - t0)
-    networks = NUMERIC_NETWORKS if networks is None else tuple(networks)
+    networks = networks_for(claim) if networks is None else tuple(networks)
     seed = int(getattr(sample, "seed", 0))
     activation = activation_of(claim)
     tests, failures, orders_all, short, nonfinite = 0, [], [], 0, 0

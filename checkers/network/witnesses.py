@@ -29,7 +29,7 @@ from ..compare import float64_agree
 from ..results import FAIL, PASS, Counterexample, WitnessResult
 from .activation import activation_of
 from .interpreter import Ctx, dims_at, evaluate, layers_of
-from .numeric import NUMERIC_NETWORKS, REGIMES, NetSpec, NumericNet, numeric_net
+from .numeric import REGIMES, NetSpec, NumericNet, networks_for, numeric_net
 from .referee import decide_entry, head_local, referee_values
 
 __all__ = ["autodiff_witness", "check_network", "evaluate_sides", "regimes_for", "LayerCheck",
@@ -213,7 +213,7 @@ def regimes_for(spec_index):
 def autodiff_witness(claim, sample, *, networks=None, regimes=None) -> WitnessResult:
     """Every entry of both sides against ``jax.grad`` of the whole network cost (module doc)."""
     t0 = time.monotonic()
-    networks = NUMERIC_NETWORKS if networks is None else tuple(networks)
+    networks = networks_for(claim) if networks is None else tuple(networks)
     seed = int(getattr(sample, "seed", 0))
     entries = unchecked = referee = unrefereed = wrong = 0
     worst = 0.0
