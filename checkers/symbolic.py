@@ -75,8 +75,13 @@ def _is_zero(e, deadline, rungs=slice(None)) -> tuple[bool, str]:
         left = deadline - time.monotonic()
         if left <= 0:
             raise SymbolicTimeout("time bound reached")
-        with time_limit(left):
-            out = step(e)
+        try:
+            with time_limit(left):
+                out = step(e)
+        except SymbolicTimeout:
+            raise
+        except Exception:  # noqa: BLE001 - a SymPy bug in one rung (simplify on sign(): sympy's
+            continue       # piecewise_simplify reads .lhs of True) proves nothing; try the next
         if out == 0:
             return True, name
     return False, ""

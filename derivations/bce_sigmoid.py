@@ -74,6 +74,7 @@ _BOUND = ko(2, "Boundary behavior")
 _AVOID = ko(2, "How does the cross-entropy cost avoid learning slowdown?")
 
 _a1, _a2, _y1 = sp.symbols("a_1 a_2 y_1", positive=True)
+_t = sp.Symbol("t", positive=True)
 _y2 = sp.Symbol("y_2", real=True)
 
 CLAIMS = (
@@ -130,6 +131,18 @@ CLAIMS = (
         expr=cost_per_sample.subs(y, 0), var=a, point=0, direction="+", value=0, domain=_A01,
     ),
     LimitClaim(
+        id="bce_sigmoid.dataset_cost_near_zero",
+        title="'When predictions are correct, the dataset cost is close to 0'",
+        source=_LEGIT,
+        statement=r"y_1 = 1,\ y_2 = 0,\ a_1 = 1 - t,\ a_2 = t:\ \lim_{t \to 0^+} "
+                  r"\tfrac12\left[C_{x_1} + C_{x_2}\right] = 0",
+        expr=sp.Rational(1, 2) * (ce(1 - _t, 1) + ce(_t, 0)), var=_t, point=0, direction="+",
+        value=0, domain={_t: open_interval(0, 1)},
+        note="'Correct predictions' read as every prediction tending to its label: one sample of "
+             "each class (n = 2), both within t of their label; the average of the two per-sample "
+             "limits (bce_sigmoid.corner_y0, bce_sigmoid.corner_y1) tends to 0 as t -> 0.",
+    ),
+    LimitClaim(
         id="bce_sigmoid.corner_y1",
         title="y = 1 and a -> 1: the cost tends to 0",
         source=_LEGIT, statement=r"y = 1,\ a \to 1 \Rightarrow C_x = -\ln a \to 0",
@@ -155,6 +168,18 @@ CLAIMS = (
         domain={y: open_interval(0, 1)},
         note="For y in (0, 1), where a = y is a point of a's range (0, 1). For y in {0, 1} there "
              "is no stationary point in (0, 1): see bce_sigmoid.minimizer_attained.",
+    ),
+    EqualityClaim(
+        id="bce_sigmoid.critical_point_only",
+        title="The critical point is a = y and no other: dC_x/da has the sign of a - y",
+        source=_MIN,
+        statement=r"\operatorname{sign} \frac{\partial C_x}{\partial a} = \operatorname{sign}(a - y),"
+                  r"\ a, y \in (0, 1)",
+        lhs=sp.sign(sp.factor(sp.together(dC_da))), rhs=sp.sign(a - y),
+        domain={a: open_interval(0, 1), y: open_interval(0, 1)},
+        note="'The critical point solves dC_x/da = 0, i.e. a = y' is an iff; bce_sigmoid.critical_point "
+             "is the 'if'. The 'only if', and more: dC_x/da = (a - y)/(a(1 - a)) with a(1 - a) > 0, so "
+             "its sign is that of a - y: zero exactly at a = y, C_x falling before and rising after.",
     ),
     GradientClaim(
         id="bce_sigmoid.second_derivative",
@@ -259,6 +284,14 @@ CLAIMS = (
         source=_BOUND, statement=r"y = 1:\ \frac{d}{da}(-\ln a) = -\frac{1}{a} < 0",
         cost=-sp.log(a), wrt=a, claimed=-1 / a, domain=_A01,
     ),
+    InequalityClaim(
+        id="bce_sigmoid.boundary_y1_sign",
+        title="y = 1: the derivative is negative, so C_x decreases as a rises",
+        source=_BOUND, statement=r"y = 1:\ \frac{d}{da}(-\ln a) < 0,\ a \in (0, 1)",
+        lhs=sp.diff(-sp.log(a), a), relation="<", rhs=0, domain=_A01,
+        note="The sign the sentence asserts ('decreases'); bce_sigmoid.boundary_y1_decreasing checks "
+             "the derivative's formula.",
+    ),
     LimitClaim(
         id="bce_sigmoid.boundary_y1_blowup",
         title="y = 1: C_x blows up as a falls to 0",
@@ -270,6 +303,13 @@ CLAIMS = (
         title="y = 0: C_x = -ln(1 - a) decreases as a falls to 0",
         source=_BOUND, statement=r"y = 0:\ \frac{d}{da}(-\ln(1 - a)) = \frac{1}{1 - a} > 0",
         cost=-sp.log(1 - a), wrt=a, claimed=1 / (1 - a), domain=_A01,
+    ),
+    InequalityClaim(
+        id="bce_sigmoid.boundary_y0_sign",
+        title="y = 0: the derivative is positive, so C_x decreases as a falls",
+        source=_BOUND, statement=r"y = 0:\ \frac{d}{da}(-\ln(1 - a)) > 0,\ a \in (0, 1)",
+        lhs=sp.diff(-sp.log(1 - a), a), relation=">", rhs=0, domain=_A01,
+        note="The sign the sentence asserts; bce_sigmoid.boundary_y0_increasing checks the formula.",
     ),
     LimitClaim(
         id="bce_sigmoid.boundary_y0_blowup",

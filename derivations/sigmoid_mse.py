@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .claims import (EqualityClaim, GradientClaim, LimitClaim, ValueClaim, integers,
-                     real_line)
+from .claims import (EqualityClaim, GradientClaim, InequalityClaim, LimitClaim, ValueClaim,
+                     integers, real_line)
 from .functions import sigmoid, sigmoid_explicit
 from .sources import ko
 
@@ -31,6 +31,9 @@ a = sigmoid(w * x + b)
 cost = sp.Rational(1, 2) * (a - y) ** 2
 sigmoid_prime = sp.diff(sigmoid_explicit(z), z)
 """$\\sigma'(z)$, the derivative of the explicit $1/(1+e^{-z})$."""
+
+
+_Z3 = sp.symbols("z_1:4", real=True)
 
 
 def _sp(arg):
@@ -102,7 +105,9 @@ CLAIMS = (
         title="w = b = 2 gives z = 4 (input x = 1 of the toy)",
         source=_S1, statement=r"w_{\text{init}} = b_{\text{init}} = 2,\ x = 1 \Rightarrow z_{\text{init}} = 4",
         expr=sp.Integer(2) * 1 + 2, quoted="4", exact=True,
-        note="The input x = 1 is the toy's (section 2, 'Revisit the toy example').",
+        note="Section 1 states w_init = b_init = 2 and z_init = 4 but never the input: "
+             "z = w x + b = 4 needs x = 1, the input of the toy that section 2 states ('Revisit "
+             "the toy example'); for any other x the quoted z is not 4.",
     ),
     ValueClaim(
         id="sigmoid.value_at_4",
@@ -127,6 +132,26 @@ CLAIMS = (
         title="The sigmoid is flat when saturated near 0",
         source=_S1, statement=r"\lim_{z \to -\infty} \sigma'(z) = 0",
         expr=sigmoid_prime, var=z, point=-sp.oo, value=0, domain={z: real_line()},
+    ),
+    InequalityClaim(
+        id="sigmoid.prime_at_most_quarter",
+        title="Each sigma' factor is at most 1/4",
+        source=_S1, statement=r"\sigma'(z) \le \tfrac14 \text{ for every } z",
+        lhs=sigmoid_prime, relation="<=", rhs=sp.Rational(1, 4), domain={z: real_line()},
+        note="The bound behind 'the small factors can compound': sigma'(z) = sigma(1 - sigma) <= 1/4, "
+             "with equality only at z = 0 (sigma = 1/2).",
+    ),
+    InequalityClaim(
+        id="sigmoid.small_factors_compound",
+        title="'The small factors can compound': L sigmoid layers scale the error by at most 4^-L",
+        source=_S1,
+        statement=r"\sigma'(z_1)\,\sigma'(z_2)\,\sigma'(z_3) \le 4^{-3} \quad (L = 3 \text{ layers})",
+        lhs=sigmoid_prime.subs(z, _Z3[0]) * sigmoid_prime.subs(z, _Z3[1]) * sigmoid_prime.subs(z, _Z3[2]),
+        relation="<=", rhs=sp.Rational(1, 64), domain={v: real_line() for v in _Z3},
+        note="The sentence, made checkable: pushed back through L sigmoid layers the error signal "
+             "picks up one sigma'(z_l) <= 1/4 per layer (sigmoid.prime_at_most_quarter), so their "
+             "product is at most 4^-L; here L = 3 (1/64), with the weights' own factors left out "
+             "(they can offset it: the sentence says 'can').",
     ),
     GradientClaim(
         id="mse_sigmoid.output_error",

@@ -27,8 +27,29 @@ REFUTED = {
     # For y = 0 there is no minimizer in (0, 1): dC/da = 1/(1-a) > 0.
     "bce_sigmoid.minimizer_attained",
 }
-# True, but outside what the sign certificate proves (Gibbs' inequality): numerics only.
-VERIFIED = {"bce_sigmoid.positive_lower_bound"}
+# True, but outside what the symbolic witness proves: numerics only.  Gibbs' inequality; a
+# product of three sigma' factors against 1/64 (each factor <= 1/4 is PROVED); the sign of
+# (a - y)/(a(1 - a)) against the sign of a - y (SymPy does not split sign() of a quotient).
+VERIFIED = {"bce_sigmoid.positive_lower_bound", "sigmoid.small_factors_compound",
+            "bce_sigmoid.critical_point_only"}
+
+# Where each refuted sentence holds, worked by hand: with n = 2 the missing sum leaves out
+# sample 2's C_x > 0 (nowhere on the sample); 1/y + 1/(1-y) > 0 never vanishes (SymPy: no
+# solution); y(1 - y) > 0 exactly on (0, 1).
+REGIONS = {
+    "bce_sigmoid.dataset_cost_formula": ("VERIFIED", True, None),
+    "bce_sigmoid.second_derivative_vanishes_at_y": ("PROVED", True, "holds nowhere on the domain"),
+    "bce_sigmoid.minimizer_attained": ("PROVED", False, "holds iff y in (0, 1)"),
+}
+
+
+@pytest.mark.parametrize("claim_id", sorted(REGIONS))
+def test_refuted_sentence_region(claim_id, result_of):
+    status, nowhere, text = REGIONS[claim_id]
+    reg = result_of(claim_id).region
+    assert (reg.status, reg.nowhere) == (status, nowhere), reg
+    if text is not None:
+        assert reg.text == text
 
 
 def expected(claim_id):
