@@ -7,8 +7,10 @@ exact rates, with why) and the published readings.  Each witness runs every seri
 rate of the grid, in its own arithmetic (float64 with JAX; 50 digits with SymPy's exact
 derivative), and records where every criterion holds:
 
-* the claim holds (PASS) when it holds at some rate of the range, and fails only when it holds
-  at none -- the text cannot be refuted by a rate it does not state;
+* a rate is *admissible* when every sentence the document states about the same runs holds
+  there (``OpenRate.joint``: they describe one set-up with one rate); the claim holds (PASS) when
+  it holds at some admissible rate, and fails when it holds at none -- the text is not refuted by
+  a rate it does not state, and a sentence's opposite is refuted by the document's own others;
 * the set of rates where it holds is the claim's region (:func:`rate_region`, reported for every
   verdict), with the published readings (e.g. Nielsen's $\eta = 0.15$ for the quadratic cost
   and $0.005$ for the cross-entropy) judged beside it;
@@ -25,20 +27,25 @@ from .regions import Region
 __all__ = ["rate_runs", "reading_runs", "rate_deviation", "rate_region", "rate_text"]
 
 
-def _holds(claim, backend, series) -> tuple[bool, list]:
+def _holds(claim, backend, series, criteria=None) -> tuple[bool, list]:
     from .experiments import evaluate_criteria
 
-    recs = evaluate_criteria(claim, backend, series)
+    recs = evaluate_criteria(claim, backend, series, criteria)
     failing = [r for r in recs if not r["holds"]]
     if failing and backend == "float64":
-        hi = evaluate_criteria(claim, "mp", series)
+        hi = evaluate_criteria(claim, "mp", series, criteria)
         failing = [r for r in failing if not hi[r["criterion"]]["holds"]]
     return not failing, recs
 
 
-def _record(label, rate_text_, holds, recs) -> dict:
+def _record(claim, backend, series, label, rate_text_) -> dict:
+    """The claim at one set of rates: its own criteria (``holds``), the document's sentences
+    about the same runs together (``admissible``), and the first criterion measured."""
+    ok, recs = _holds(claim, backend, series)
+    joint = claim.open_rate.joint
+    admissible = _holds(claim, backend, series, joint)[0] if joint else True
     first = next((r for r in recs if not r["holds"]), recs[0])
-    return {"label": label, "rate": rate_text_, "holds": holds,
+    return {"label": label, "rate": rate_text_, "holds": ok, "admissible": admissible,
             "measured": f"criterion {first['criterion'] + 1}: {first['lhs']} "
                         f"{'vs' if not first['holds'] else 'and'} {first['rhs']}"}
 
@@ -54,8 +61,8 @@ def rate_runs(claim, backend: str) -> list:
     """One record per rate of the grid: ``{"rate", "holds", "measured"}`` on ``backend``."""
     out = []
     for r in claim.open_rate.grid:
-        ok, recs = _holds(claim, backend, claim.at_rates(lambda name, r=r: r))
-        out.append(_record(f"eta = {rate_text(r)}", rate_text(r), ok, recs))
+        out.append(_record(claim, backend, claim.at_rates(lambda name, r=r: r),
+                           f"eta = {rate_text(r)}", rate_text(r)))
     return out
 
 
@@ -65,9 +72,8 @@ def reading_runs(claim, backend: str) -> list:
     orate = claim.open_rate
     for label, pairs in orate.readings:
         series = claim.at_rates(lambda name, pairs=pairs: orate.reading_rate(pairs, name))
-        ok, recs = _holds(claim, backend, series)
         rates = ", ".join(f"{p.rstrip('_')} eta = {rate_text(r)}" for p, r in pairs)
-        out.append(_record(f"{label} ({rates})", "", ok, recs))
+        out.append(_record(claim, backend, series, f"{label} ({rates})", ""))
     return out
 
 
@@ -85,18 +91,18 @@ def rate_deviation(claim) -> float:
     return worst
 
 
-def _runs_text(rows) -> str:
-    """The holding grid rates as runs of consecutive grid points: "0.2 to 1"."""
+def _runs_text(rows, key="holds") -> str:
+    """The grid rates where ``key`` is true as runs of consecutive grid points: "0.2 to 1"."""
     runs, cur = [], []
     for row in rows:
-        if row["holds"]:
+        if row[key]:
             cur.append(row["rate"])
         elif cur:
             runs.append(cur)
             cur = []
     if cur:
         runs.append(cur)
-    return " and ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs)
+    return " and ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs) or "none"
 
 
 def rate_region(claim, witnesses) -> Region:
@@ -106,9 +112,11 @@ def rate_region(claim, witnesses) -> Region:
     if hi is None:
         return Region(text="region not found: the runs over the learning rates did not finish",
                       status="UNDECIDED", witness="none")
-    agree = lo is not None and [r["holds"] for r in lo] == [r["holds"] for r in hi]
+    agree = lo is not None and [(r["holds"], r["admissible"]) for r in lo] == \
+        [(r["holds"], r["admissible"]) for r in hi]
     grid = f"of the grid {hi[0]['rate']} to {hi[-1]['rate']} ({len(hi)} rates)"
     held = [r for r in hi if r["holds"]]
+    both = [r for r in hi if r["holds"] and r["admissible"]]
     readings = next((w.extra.get("readings") for w in witnesses if w.witness == "high precision"), [])
     evidence = "; ".join(f"{r['label']}: {'holds' if r['holds'] else 'fails'} ({r['measured']})"
                          for r in readings)
@@ -118,9 +126,14 @@ def rate_region(claim, witnesses) -> Region:
         text = f"holds at every learning rate {grid}"
     else:
         text = f"holds for eta {_runs_text(hi)} {grid}"
+    if claim.open_rate.joint:
+        text += (f"; the document's sentences about these runs hold together at eta "
+                 f"{_runs_text(hi, 'admissible')}, where this one "
+                 + ("holds" if both else "fails"))
     return Region(text=text, status="VERIFIED" if agree else "UNDECIDED", nowhere=not held,
                   witness=("both runs (float64 and 50 digits) at every rate" if agree else
                            "the 50-digit run; the float64 run disagrees at some rate"),
-                  cells=tuple((f"eta = {r['rate']}", "holds" if r["holds"] else "fails")
+                  cells=tuple((f"eta = {r['rate']}", ("holds" if r["holds"] else "fails")
+                               + (", admissible" if r["admissible"] else ""))
                               for r in hi),
                   evidence=evidence)

@@ -328,11 +328,19 @@ class OpenRate:
     set-ups, ``(label, ((series-name prefix, rate), ...))`` (a series takes the rate of the
     first prefix its name starts with), reported beside the region; ``why``: why this range.
     Each series' own ``learning_rate`` is the one drawn in the figure.
+
+    ``joint``: the criteria of every sentence the document states about the same runs.  They
+    describe one set-up with one (unstated) rate, so a rate is *admissible* when all of them hold
+    there; the claim holds when its own criteria hold at some admissible rate.  Without it a
+    sentence and its opposite could both hold, each at a rate of its own ("the quadratic cost
+    stalls" for eta <= 0.2, "it plunges" for eta >= 0.5); with it, the opposite of a sentence is
+    refuted by the document's own other sentences.
     """
 
     grid: tuple
     readings: tuple = ()
     why: str = ""
+    joint: tuple = ()
 
     def validate(self, cid: str, series) -> None:
         rates = [_exact(v, "open rate: grid value", cid) for v in self.grid]
@@ -403,6 +411,11 @@ class ExperimentClaim(Claim):
             if not isinstance(self.open_rate, OpenRate):
                 raise ClaimError(f"{cid}: open_rate must be an OpenRate, got {type(self.open_rate).__name__}")
             self.open_rate.validate(cid, self.series)
+            for k, c in enumerate(self.open_rate.joint):
+                if not isinstance(c, Criterion):
+                    raise ClaimError(f"{cid}: open rate: joint criterion {k} must be a Criterion")
+                for q in [c.lhs] + ([c.rhs] if isinstance(c.rhs, Quantity) else []):
+                    self._check_quantity(q, by_name, f"joint {k}")
         if self.figure is not None:
             for panel in self.figure.panels:
                 for n in panel.series:
