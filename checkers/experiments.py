@@ -276,10 +276,11 @@ def _open_rate(claim, name, backend, method, tol, t0, extra, per_point=None) -> 
     PASS when the claim holds at some rate of the grid, FAIL when at none."""
     from .experiment_rates import rate_deviation, rate_runs, reading_runs
 
-    rows, readings = rate_runs(claim, backend), reading_runs(claim, backend)
+    rows = rate_runs(claim, backend, evaluate_criteria)
+    readings = reading_runs(claim, backend, evaluate_criteria)
     extra = {**extra, "rates": rows, "readings": readings}
     n = sum(s.length() for s in claim.series) * (len(rows) + len(readings))
-    dev = rate_deviation(claim) if backend == "float64" else None
+    dev = rate_deviation(claim, deviation) if backend == "float64" else None
     common = dict(method=method + f"; every series at each of {len(rows)} learning rates",
                   worst_error=dev, tolerance=tol, points=n, extra=extra, per_point=per_point)
     if dev is not None and not dev <= SERIES_RTOL:

@@ -215,8 +215,8 @@ def sample(claim, n: int = DEFAULT_POINTS, seed: int = 0) -> Sample:
     variables = tuple(s for s, _ in claim.domain)
     rng = np.random.default_rng([seed, _stable_hash(claim.id)])
     d = len(variables)
-    if d == 0:
-        return Sample(variables, np.zeros((0, 0)), np.array([], dtype=object), seed,
+    if d == 0:   # a claim with no variable (0 = 0 after a substitution): its one point
+        return Sample(variables, np.zeros((1, 0)), np.array(["constant"], dtype=object), seed,
                       info={"domain": {}})
     regimes = np.array(list(REGIME_SHARES), dtype=object)
     probs = np.array(list(REGIME_SHARES.values()))

@@ -114,22 +114,37 @@ def _solve(claim, rel, diffs):
     num, _ = sp.fraction(sp.factor(sp.together(diffs[0])))
     pieces = []
     for f, _mult in sp.factor_list(num)[1]:
-        vs = f.free_symbols & set(dom)
-        if len(vs) != 1:
+        piece = _factor_piece(claim, f, dom)
+        if piece is None:
             return None
-        v = next(iter(vs))
-        if dom[v].integer:
-            return None
-        z = _solve_in(f, v, dom[v])
-        if z is None:
-            return None
-        if z is not sp.S.EmptySet:
-            pieces.append((v, z))
+        if piece[1] is not sp.S.EmptySet:
+            pieces.append(piece)
     order = [v for v, _ in claim.domain]
     merged = {}
     for v, z in pieces:
         merged[v] = sp.Union(merged[v], z) if v in merged else z
     return sorted(merged.items(), key=lambda vz: order.index(vz[0]))
+
+
+def _factor_piece(claim, f, dom):
+    """``(v, set)`` where the factor ``f`` vanishes: solved for its first variable (domain order)
+    that gives an exact set in it alone, or else a relation ``v = g(others)`` for a variable
+    ranging over the whole real line (``tanh(w x + b) - y = 0`` iff ``y = tanh(w x + b)``)."""
+    vs = [v for v, _ in claim.domain if v in f.free_symbols]
+    for v in vs:
+        if dom[v].integer:
+            continue
+        z = sp.solveset(f, v, _sympy_set(dom[v]))
+        if _exact_set(z, v):
+            return v, z
+    for v in vs:
+        if dom[v].integer or not (dom[v].lo == -math.inf and dom[v].hi == math.inf):
+            continue
+        z = sp.solveset(f, v, sp.S.Reals)
+        if isinstance(z, sp.FiniteSet) and not z.has(sp.ConditionSet) and all(
+                v not in e.free_symbols and e.is_real is not False for e in z):
+            return v, z
+    return None
 
 
 def _show(pieces) -> tuple[str, str]:
@@ -157,7 +172,8 @@ def _interval_words(p) -> str:
 
 
 def _cells(z):
-    """The open intervals (with a non-empty interior) and the isolated points of ``z``."""
+    """The open intervals (with a non-empty interior) and the isolated points of ``z`` (numbers
+    in order, then relations ``g(others)``)."""
     intervals, points = [], []
     for p in (z.args if isinstance(z, sp.Union) else (z,)):
         if isinstance(p, sp.FiniteSet):
@@ -168,7 +184,8 @@ def _cells(z):
             for end, is_open in ((p.start, p.left_open), (p.end, p.right_open)):
                 if not is_open and end.is_finite:
                     points.append(end)
-    return intervals, sorted(set(points), key=float)
+    numbers = sorted({p for p in points if not p.free_symbols}, key=float)
+    return intervals, numbers + sorted({p for p in points if p.free_symbols}, key=sp.default_sort_key)
 
 
 def _zero_at(claim, rel, lhs, rhs, v, p) -> bool:
@@ -185,6 +202,23 @@ def _zero_at(claim, rel, lhs, rhs, v, p) -> bool:
         return all(_is_zero(sp.sympify(a - b).subs(v, p), deadline)[0] for a, b in zip(lhs, rhs))
     except (SymbolicTimeout, TypeError, ValueError):
         return False
+
+
+def _substituted(claim, rel, lhs, rhs, v, expr, n: int):
+    """The claim's relation with ``v = expr`` substituted after differentiating (a gradient claim
+    becomes an equality of its derivative entries), over the other variables' domains."""
+    from derivations.claims import EqualityClaim, InequalityClaim
+
+    L = sp.ImmutableMatrix([sp.sympify(e).xreplace({v: expr}) for e in lhs])
+    R = sp.ImmutableMatrix([sp.sympify(e).xreplace({v: expr}) for e in rhs])
+    used = L.free_symbols | R.free_symbols
+    domain = tuple((s, iv) for s, iv in claim.domain if s != v and s in used)
+    common = dict(id=f"{claim.id}.region_{n}", title=f"Cell {n} of the region of {claim.id}",
+                  source=claim.source, statement=f"{sp.latex(v)} = {sp.latex(expr)}",
+                  lhs=L, rhs=R, domain=domain, note=f"Cell {n} of the region of {claim.id}.")
+    if rel == "==":
+        return EqualityClaim(**common)
+    return InequalityClaim(relation=rel, **common)
 
 
 def _restricted(claim, v, iv: Interval, n: int):
@@ -216,6 +250,10 @@ def _proved_region(claim, pieces, rel, lhs, rhs, check, seed, points) -> Region:
             cells.append((_cell_text(v, lo, hi), check(cell).verdict))
         for p in pts:
             n += 1
+            if p.free_symbols:      # a relation v = g(others): the claim with v substituted
+                verdict = check(_substituted(claim, rel, lhs, rhs, v, p, n)).verdict
+                cells.append((f"{v} = {sp.sstr(p)}", verdict))
+                continue
             cell = _restricted(claim, v, Interval(p, p, False, False), n)
             verdict = check(cell).verdict
             if verdict == "VERIFIED" and _zero_at(claim, rel, lhs, rhs, v, p):

@@ -166,3 +166,25 @@ def test_a_network_claim_for_one_batch_size_is_checked_at_that_size():
     assert claim.proof_batch == 1 and {s.batch for s in networks_for(claim)} == {1}
     with pytest.raises(derivations.ClaimError, match="batch must be None or a positive int"):
         claim.replace(id="reg.no_sample", batch=0)
+
+
+def test_relations_between_variables_are_regions_too():
+    """The README's typo (1 - a for 1 - a^2 in d/dw of (tanh(w x + b) - y)^2 / 2): the residual
+    is (a - y) a (1 - a) x up to sign, which vanishes iff b = -w x (a = 0), x = 0 or
+    y = tanh(w x + b); each relation cell is the claim with the variable substituted (after
+    differentiating), PROVED."""
+    b, y = sp.symbols("b y", real=True)
+    a = sp.tanh(w * x + b)
+    claim = gradient_claim("reg.tanh_typo", (a - y) ** 2 / 2, w, (a - y) * (1 - a) * x,
+                           domain={w: real_line(), b: real_line(), x: real_line(), y: real_line()})
+    reg = _region(claim)
+    assert reg.text == "holds iff b = -w*x or x = 0 or y = tanh(b + w*x)" and reg.status == "PROVED"
+    assert dict(reg.cells) == {"b = -w*x": "PROVED", "x = 0": "PROVED", "y = tanh(b + w*x)": "PROVED"}
+
+
+def test_a_claim_with_no_variable_is_checked_at_its_one_point():
+    zero = derivations.build.equality_claim("reg.const_true", sp.Integer(0), 0, domain={})
+    assert verify(zero, points=POINTS).verdict == "PROVED"
+    one = derivations.build.equality_claim("reg.const_false", sp.Integer(1), 0, domain={})
+    res = verify(one, points=POINTS)
+    assert res.verdict == "REFUTED" and res.region.nowhere and res.region.status == "PROVED"

@@ -115,7 +115,10 @@ def test_experiment_sections_have_setup_criteria_numbers_and_figure(report):
     other = section(report, "experiments.toy_ce_origin_plunges")
     assert "(figures/toy_learning_curves.png)" not in other  # embedded once, then referenced
     assert "shown with [`experiments.toy_mse_saturated_stalls`]" in other
-    assert "**Counterexample** (measured" in other and "51" in other and "❌ no" in other
+    # at the figure's rate 0.15 the origin plunge misses four dozen epochs (51), but the rate is
+    # open: it holds from 0.2, where the document's toy sentences hold together
+    assert "51" in other and "❌ no" in other and "**Counterexample**" not in other
+    assert "**Where it holds** (VERIFIED" in other and "holds for eta 0.2 to 1" in other
 
 
 def test_summary_lists_refuted_claims_with_their_counterexample(report):
