@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 
 import numpy as np
 import sympy as sp
@@ -36,12 +37,15 @@ from derivations.claims import GradientClaim, InequalityClaim
 from ._timeout import SymbolicTimeout, time_limit
 from .regions import Region, cells_status
 
-__all__ = ["scalar_region", "closed_region", "REGION_SECONDS", "DESCRIBE_POINTS"]
+__all__ = ["scalar_region", "closed_region", "REGION_SECONDS", "DESCRIBE_POINTS", "DESCRIBE_SECONDS"]
 
 REGION_SECONDS = 10.0
 """SymPy's time for solving the condition (all variables together)."""
 DESCRIBE_POINTS = 256
 """Sampled points at which the condition is evaluated in mpmath when no exact set is found."""
+DESCRIBE_SECONDS = 4.0
+"""Time for those evaluations (special functions at huge arguments need thousands of digits):
+the points evaluated by then describe the set."""
 _SYM_REL = {"==": sp.Eq, ">": sp.Gt, ">=": sp.Ge, "<": sp.Lt, "<=": sp.Le, "!=": sp.Ne}
 
 
@@ -231,6 +235,10 @@ def _cell_text(v, lo, hi) -> str:
     return f"{v} in ({sp.sstr(lo)}, {sp.sstr(hi)})"
 
 
+KINK = "no derivative (a kink)"
+"""A point cell where the cost has no derivative: not part of what a gradient claim says."""
+
+
 def _proved_region(claim, pieces, rel, lhs, rhs, check, seed, points) -> Region:
     if not pieces:
         held = _holding(claim, rel, lhs, rhs, seed, points)[0]
@@ -241,7 +249,7 @@ def _proved_region(claim, pieces, rel, lhs, rhs, check, seed, points) -> Region:
         return Region(text="holds nowhere on the domain", status="PROVED", nowhere=True,
                       witness="SymPy solveset: no point of the domain satisfies it",
                       evidence="and it fails at every sampled point")
-    cells, n = [], 0
+    cells, n, kinks = [], 0, {}
     for v, z in pieces:
         intervals, pts = _cells(z)
         for lo, hi in intervals:
@@ -254,13 +262,24 @@ def _proved_region(claim, pieces, rel, lhs, rhs, check, seed, points) -> Region:
                 verdict = check(_substituted(claim, rel, lhs, rhs, v, p, n)).verdict
                 cells.append((f"{v} = {sp.sstr(p)}", verdict))
                 continue
-            cell = _restricted(claim, v, Interval(p, p, False, False), n)
-            verdict = check(cell).verdict
+            res = check(_restricted(claim, v, Interval(p, p, False, False), n))
+            verdict = res.verdict
+            if verdict == "UNDECIDED" and res.set_aside and not res.points:
+                kinks.setdefault(v, []).append(p)   # every point of the cell is on a kink
+                cells.append((f"{v} = {sp.sstr(p)}", KINK))
+                continue
             if verdict == "VERIFIED" and _zero_at(claim, rel, lhs, rhs, v, p):
                 verdict = "PROVED"   # the exact point substituted: SymPy proves the relation there
             cells.append((f"{v} = {sp.sstr(p)}", verdict))
+    pieces = [(v, sp.Complement(z, sp.FiniteSet(*kinks[v])) if v in kinks else z) for v, z in pieces]
+    pieces = [(v, z) for v, z in pieces if z is not sp.S.EmptySet]
+    counted = [c for _, c in cells if c != KINK]
+    if not pieces:
+        return Region(text="holds nowhere on the domain: only where the cost has no derivative",
+                      status="PROVED", nowhere=True, cells=tuple(cells),
+                      witness="SymPy solveset; the solutions are kinks of the cost")
     text, latex = _show(pieces)
-    status = cells_status((c for _, c in cells), symbolic=True)
+    status = cells_status(counted, symbolic=True)
     if status == "UNDECIDED":
         text = f"{text} by SymPy, but a cell did not hold when checked"
     return Region(text=text, latex=latex, status=status, cells=tuple(cells),
@@ -272,13 +291,14 @@ def _holding(claim, rel, lhs, rhs, seed, points):
     r"""``(mask, sample)``: where the condition holds, at up to :data:`DESCRIBE_POINTS` of the
     claim's sampled points.  $d = \mathrm{lhs} - \mathrm{rhs}$ is evaluated in mpmath at the
     digits its conditioning at the point asks for (:func:`checkers.highprec.conditioned_dps`: 40
-    significant digits of every entry), so its sign is exact; an entry that stays 0 up to
-    ``MAX_DPS`` digits, against its running error bound $M$, counts as 0 ($e^u - 1 - u$ at
-    $u = 10^{-100}$ is $5 \cdot 10^{-201}$, not 0).  NaN or an infinity: the claim does not
-    hold there."""
-    import mpmath
-
-    from .highprec import MAX_DPS, _magnitude_matrix, conditioned_dps, mp_value
+    significant digits of every entry), so its sign is exact.  Where that is beyond reach (an
+    entry is 0 at the first precision, $40 + \max_i|\log_{10}|x_i||$ digits), the precision is
+    climbed four times at a time up to ``MAX_DPS`` until no entry is 0 against its running error
+    bound $M$ ($|d| \le 10^{5-p} M$; :func:`_judge`): $e^u - 1 - u$ at $u = 10^{-100}$ is
+    $5 \cdot 10^{-201}$, not 0; an entry 0 at every precision counts as 0.  NaN or an infinity: the claim does not
+    hold there.  Within :data:`DESCRIBE_SECONDS`: the points evaluated by then describe the set
+    (their number is in the description)."""
+    from .highprec import MAX_DPS, _input_digits, _magnitude_matrix, conditioned_dps, mp_value
     from .sampling import sample
 
     smp = sample(claim, min(points, DESCRIBE_POINTS), seed)
@@ -286,22 +306,47 @@ def _holding(claim, rel, lhs, rhs, seed, points):
     D = sp.ImmutableMatrix([a - b for a, b in zip(lhs, rhs)])
     M = _magnitude_matrix(variables, D)
     mask = np.zeros(len(smp), dtype=bool)
+    deadline = time.monotonic() + DESCRIBE_SECONDS
     for i, x in enumerate(smp.points):
-        dps = min(conditioned_dps(variables, (D,), x), MAX_DPS)
-        ds, ms = mp_value(variables, D, x, dps), mp_value(variables, M, x, dps)
-        tol = mpmath.mpf(10) ** (5 - dps)
-        ok = True
-        for d, m in zip(ds, ms):
-            if not (mpmath.isfinite(d) and mpmath.isfinite(m)):
-                ok = False
-                break
-            t = tol * m
-            ok = {"==": abs(d) <= t, "!=": abs(d) > t, ">": d > t, ">=": d >= -t,
-                  "<": d < -t, "<=": d <= t}[rel]
-            if not ok:
+        if time.monotonic() > deadline:   # the points evaluated so far describe the set
+            return mask[:i], smp.subset(np.arange(len(smp)) < i)
+        dps = conditioned_dps(variables, (D,), x)
+        ladder = [dps] if dps <= MAX_DPS else _ladder(40 + int(math.ceil(_input_digits(x))))
+        for p in ladder:    # 0 at one precision may be a difference below it: climb, cheaply
+            ok, resolved = _judge(rel, mp_value(variables, D, x, p), mp_value(variables, M, x, p), p)
+            if resolved:
                 break
         mask[i] = ok
     return mask, smp
+
+
+def _ladder(p0: int) -> list:
+    """Precisions from ``p0`` up to ``MAX_DPS``, four times more each step."""
+    from .highprec import MAX_DPS
+
+    out = [p0]
+    while out[-1] < MAX_DPS:
+        out.append(min(4 * out[-1], MAX_DPS))
+    return out
+
+
+def _judge(rel, ds, ms, dps):
+    """``(holds, resolved)`` for the entries ``d`` (with bounds ``M``) at ``dps`` digits: ``d``
+    counts as 0 when $|d| \\le 10^{5 - p} M$; ``resolved`` when no entry is such a 0 (a 0 may
+    be a difference below the precision) or an entry is not finite."""
+    import mpmath
+
+    tol = mpmath.mpf(10) ** (5 - dps)
+    resolved, ok = True, True
+    for d, m in zip(ds, ms):
+        if not (mpmath.isfinite(d) and mpmath.isfinite(m)):
+            return False, True
+        t = tol * m
+        if abs(d) <= t:
+            resolved = False
+        ok = ok and {"==": abs(d) <= t, "!=": abs(d) > t, ">": d > t, ">=": d >= -t,
+                     "<": d < -t, "<=": d <= t}[rel]
+    return ok, resolved
 
 
 def _described(claim, rel, lhs, rhs, seed, points) -> Region:
