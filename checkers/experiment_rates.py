@@ -27,23 +27,15 @@ from .regions import Region
 __all__ = ["rate_runs", "reading_runs", "rate_deviation", "rate_region", "rate_text"]
 
 
-def _holds(claim, backend, series, criteria=None, *, evaluate) -> tuple[bool, list]:
-    recs = evaluate(claim, backend, series, criteria)
-    failing = [r for r in recs if not r["holds"]]
-    if failing and backend == "float64":
-        hi = evaluate(claim, "mp", series, criteria)
-        failing = [r for r in failing if not hi[r["criterion"]]["holds"]]
-    return not failing, recs
-
-
-def _record(claim, backend, series, label, rate_text_, evaluate) -> dict:
+def _record(claim, backend, series, label, rate_text_, failures) -> dict:
     """The claim at one set of rates: its own criteria (``holds``), the document's sentences
-    about the same runs together (``admissible``), and the first criterion measured."""
-    ok, recs = _holds(claim, backend, series, evaluate=evaluate)
+    about the same runs together (``admissible``), and the first criterion measured;
+    ``failures``: :func:`checkers.experiments.criteria_failures`."""
+    recs, failing, _ = failures(claim, backend, series)
     joint = claim.open_rate.joint
-    admissible = _holds(claim, backend, series, joint, evaluate=evaluate)[0] if joint else True
+    admissible = not failures(claim, backend, series, joint)[1] if joint else True
     first = next((r for r in recs if not r["holds"]), recs[0])
-    return {"label": label, "rate": rate_text_, "holds": ok, "admissible": admissible,
+    return {"label": label, "rate": rate_text_, "holds": not failing, "admissible": admissible,
             "measured": f"criterion {first['criterion'] + 1}: {first['lhs']} "
                         f"{'vs' if not first['holds'] else 'and'} {first['rhs']}"}
 
@@ -55,24 +47,24 @@ def rate_text(r) -> str:
     return number_tex(sp.sympify(r))
 
 
-def rate_runs(claim, backend: str, evaluate) -> list:
+def rate_runs(claim, backend: str, failures) -> list:
     """One record per rate of the grid: ``{"rate", "holds", "admissible", "measured"}`` on
-    ``backend``; ``evaluate``: :func:`checkers.experiments.evaluate_criteria`."""
+    ``backend``; ``failures``: :func:`checkers.experiments.criteria_failures`."""
     out = []
     for r in claim.open_rate.grid:
         out.append(_record(claim, backend, claim.at_rates(lambda name, r=r: r),
-                           f"eta = {rate_text(r)}", rate_text(r), evaluate))
+                           f"eta = {rate_text(r)}", rate_text(r), failures))
     return out
 
 
-def reading_runs(claim, backend: str, evaluate) -> list:
+def reading_runs(claim, backend: str, failures) -> list:
     """One record per published reading: its rates per series and whether the claim holds."""
     out = []
     orate = claim.open_rate
     for label, pairs in orate.readings:
         series = claim.at_rates(lambda name, pairs=pairs: orate.reading_rate(pairs, name))
         rates = ", ".join(f"{p.rstrip('_')} eta = {rate_text(r)}" for p, r in pairs)
-        out.append(_record(claim, backend, series, f"{label} ({rates})", "", evaluate))
+        out.append(_record(claim, backend, series, f"{label} ({rates})", "", failures))
     return out
 
 

@@ -231,6 +231,19 @@ def evaluate_criteria(claim, backend: str, series=None, criteria=None) -> list:
     return out
 
 
+def criteria_failures(claim, backend: str, series=None, criteria=None):
+    """``(records, failures, 50-digit records)``: the criteria measured on ``backend``
+    (:func:`evaluate_criteria`) and those that fail.  In float64 a criterion that fails counts
+    only if it fails in the 50-digit run too (float64 noise never refutes); the 50-digit records
+    are returned when they were consulted, else ``None``."""
+    recs = evaluate_criteria(claim, backend, series, criteria)
+    failing = [r for r in recs if not r["holds"]]
+    if not failing or backend != "float64":
+        return recs, failing, None
+    hi = evaluate_criteria(claim, "mp", series, criteria)
+    return recs, [r for r in failing if not hi[r["criterion"]]["holds"]], hi
+
+
 # -- witnesses ----------------------------------------------------------------------------
 
 def symbolic_na(claim, seconds=None) -> WitnessResult:
@@ -276,8 +289,8 @@ def _open_rate(claim, name, backend, method, tol, t0, extra, per_point=None) -> 
     PASS when the claim holds at some rate of the grid, FAIL when at none."""
     from .experiment_rates import rate_deviation, rate_runs, reading_runs
 
-    rows = rate_runs(claim, backend, evaluate_criteria)
-    readings = reading_runs(claim, backend, evaluate_criteria)
+    rows = rate_runs(claim, backend, criteria_failures)
+    readings = reading_runs(claim, backend, criteria_failures)
     extra = {**extra, "rates": rows, "readings": readings}
     n = sum(s.length() for s in claim.series) * (len(rows) + len(readings))
     dev = rate_deviation(claim, deviation) if backend == "float64" else None
@@ -313,7 +326,8 @@ def float64_witness(claim, sample=None) -> WitnessResult:
     t0 = time.monotonic()
     method = ("JAX float64: jax.grad of the lambdified cost, jit + lax.scan over the epochs; "
               "sweeps: NumPy float64")
-    recs = _with_relation(claim, evaluate_criteria(claim, "float64"))
+    recs, confirmed, hi = criteria_failures(claim, "float64")
+    recs = _with_relation(claim, recs)
     tol = f"series within rel. {SERIES_RTOL:.0e} of the 50-digit run"
     n = sum(s.length() for s in claim.series)
     extra = {"criteria": recs, "setup": _setup(claim)}
@@ -329,8 +343,6 @@ def float64_witness(claim, sample=None) -> WitnessResult:
                              seconds=time.monotonic() - t0, extra=extra, per_point=series)
     failing = [r for r in recs if not r["holds"]]
     if failing:
-        hi = _with_relation(claim, evaluate_criteria(claim, "mp"))
-        confirmed = [r for r in failing if not hi[r["criterion"]]["holds"]]
         if confirmed:
             ce = _counterexample(claim, confirmed, "float64 run", hi)
             return WitnessResult("float64 run", FAIL, method=method, worst_error=dev, tolerance=tol,

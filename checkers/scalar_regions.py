@@ -16,8 +16,9 @@ one), $\mathrm{lhs}_k(x) \mathrel{R} \mathrm{rhs}_k(x)$ for an inequality.
    numerically, UNDECIDED (with the cells' verdicts) otherwise.  An empty set is checked
    against the sample: a sampled point where the claim holds contradicts it.
 2. **Described from the sample** when no variable gives an exact set (a transcendental
-   condition, one that couples the variables): the condition is evaluated in mpmath (30 digits,
-   the referee's relation) at the claim's sampled points; none holding gives "nowhere" VERIFIED
+   condition, one that couples the variables): the condition is evaluated in mpmath, at the
+   digits its conditioning asks for (:func:`_holding`), at the claim's sampled points within
+   :data:`DESCRIBE_SECONDS`; none holding gives "nowhere" VERIFIED
    (numerically: an identity can still hold on a set of measure zero that no sample meets, and
    the text says so); some holding gives the set described by its sampled points, UNDECIDED.
 """
@@ -32,8 +33,6 @@ import numpy as np
 import sympy as sp
 
 from derivations import Interval
-from derivations.claims import GradientClaim, InequalityClaim
-
 from ._timeout import SymbolicTimeout, time_limit
 from .regions import Region, cells_status
 
@@ -50,12 +49,12 @@ _SYM_REL = {"==": sp.Eq, ">": sp.Gt, ">=": sp.Ge, "<": sp.Lt, "<=": sp.Le, "!=":
 
 
 def _sides(claim):
-    """``(relation, lhs entries, rhs entries)`` of the claim's condition."""
-    if isinstance(claim, GradientClaim):
-        lhs = claim.cost.jacobian(list(claim.wrt))
-        return "==", list(lhs), list(claim.claimed)
-    rel = claim.relation if isinstance(claim, InequalityClaim) else "=="
-    return rel, list(claim.lhs), list(claim.rhs)
+    """``(relation, lhs entries, rhs entries)`` of the claim's condition
+    (:func:`checkers.symbolic.sides`)."""
+    from .symbolic import sides
+
+    rel, lhs, rhs = sides(claim)
+    return rel, list(lhs), list(rhs)
 
 
 def _sympy_set(iv: Interval):
@@ -138,8 +137,8 @@ def _factor_piece(claim, f, dom):
     for v in vs:
         if dom[v].integer:
             continue
-        z = sp.solveset(f, v, _sympy_set(dom[v]))
-        if _exact_set(z, v):
+        z = _solve_in(f, v, dom[v])
+        if z is not None:
             return v, z
     for v in vs:
         if dom[v].integer or not (dom[v].lo == -math.inf and dom[v].hi == math.inf):
@@ -195,8 +194,6 @@ def _cells(z):
 def _zero_at(claim, rel, lhs, rhs, v, p) -> bool:
     """Does the relation hold exactly at ``v = p`` for every value of the other variables
     (``lhs - rhs`` reduced to 0 by the symbolic witness's ladder, for an identity)?"""
-    import time
-
     from .symbolic import _is_zero
 
     if rel != "==":
@@ -258,7 +255,9 @@ def _proved_region(claim, pieces, rel, lhs, rhs, check, seed, points) -> Region:
             cells.append((_cell_text(v, lo, hi), check(cell).verdict))
         for p in pts:
             n += 1
-            if p.free_symbols:      # a relation v = g(others): the claim with v substituted
+            if p.free_symbols or sp.Rational(float(p)) != p:
+                # a relation v = g(others), or a point float64 cannot hold (sqrt(2)): the claim
+                # with v substituted exactly
                 verdict = check(_substituted(claim, rel, lhs, rhs, v, p, n)).verdict
                 cells.append((f"{v} = {sp.sstr(p)}", verdict))
                 continue

@@ -39,7 +39,7 @@ from ._timeout import SymbolicTimeout, time_limit
 from .lambdify import opaque_functions
 from .results import (DISPROVED, ERROR, PROVED, UNDECIDED, Counterexample, WitnessResult)
 
-__all__ = ["symbolic_witness", "residual", "simple_points", "SIMPLIFY_SECONDS", "USER_SYMBOLIC_SECONDS"]
+__all__ = ["symbolic_witness", "residual", "sides", "simple_points", "SIMPLIFY_SECONDS", "USER_SYMBOLIC_SECONDS"]
 
 from .defaults import SIMPLIFY_SECONDS, USER_SYMBOLIC_SECONDS  # noqa: E402  (re-exported)
 
@@ -48,13 +48,24 @@ _SIMPLE = [0, 1, -1, sp.Rational(1, 2), 2, -2, sp.Rational(1, 4), sp.Rational(3,
            sp.Rational(9, 10)]
 
 
+def sides(claim) -> tuple:
+    """``(relation, lhs, rhs)`` of a gradient, equality or inequality claim, as matrices: for a
+    gradient, the true derivative (SymPy's ``jacobian``) and the claimed one, related by ``==``."""
+    if isinstance(claim, GradientClaim):
+        return "==", sp.ImmutableMatrix(claim.cost.jacobian(list(claim.wrt))), claim.claimed
+    if isinstance(claim, EqualityClaim):
+        return "==", claim.lhs, claim.rhs
+    if isinstance(claim, InequalityClaim):
+        return claim.relation, claim.lhs, claim.rhs
+    raise TypeError(f"{claim.id}: no sides for a {claim.kind} claim")
+
+
 def residual(claim) -> sp.ImmutableMatrix:
     """``lhs - rhs`` of an identity claim (the true derivative minus the claimed one)."""
-    if isinstance(claim, GradientClaim):
-        return sp.ImmutableMatrix(claim.cost.jacobian(list(claim.wrt)) - claim.claimed)
-    if isinstance(claim, EqualityClaim):
-        return sp.ImmutableMatrix(claim.lhs - claim.rhs)
-    raise TypeError(f"{claim.id}: no residual for a {claim.kind} claim")
+    if not isinstance(claim, (GradientClaim, EqualityClaim)):
+        raise TypeError(f"{claim.id}: no residual for a {claim.kind} claim")
+    _, lhs, rhs = sides(claim)
+    return sp.ImmutableMatrix(lhs - rhs)
 
 
 _CHEAP, _COSTLY = slice(0, 2), slice(2, None)  # the cancel rungs; the simplify rungs
@@ -205,15 +216,13 @@ def _signed(claim) -> dict:
 
 
 def _identity(claim, deadline):
-    res = residual(claim)
+    _, lhs, rhs = sides(claim)
+    res = sp.ImmutableMatrix(lhs - rhs)
     signed = _signed(claim)
     if signed:
         res = res.xreplace(signed)
-    if isinstance(claim, GradientClaim):
-        true_m = claim.cost.jacobian(list(claim.wrt))
-        claimed_m = claim.claimed
-    else:
-        true_m, claimed_m = claim.rhs, claim.lhs
+    # the counterexample's labels: a gradient's true derivative is its lhs, an equality's rhs
+    true_m, claimed_m = (lhs, rhs) if isinstance(claim, GradientClaim) else (rhs, lhs)
     strategies = set()
 
     def test(c, t):

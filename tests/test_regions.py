@@ -188,3 +188,12 @@ def test_a_claim_with_no_variable_is_checked_at_its_one_point():
     one = derivations.build.equality_claim("reg.const_false", sp.Integer(1), 0, domain={})
     res = verify(one, points=POINTS)
     assert res.verdict == "REFUTED" and res.region.nowhere and res.region.status == "PROVED"
+
+
+def test_an_irrational_point_is_a_cell_checked_exactly():
+    """d/du u^3/3 = u^2 claimed as 2: holds only at u = +-sqrt(2), which float64 cannot hold
+    (a closed interval [sqrt 2, sqrt 2] rounded inward is empty): each cell is the claim with
+    u substituted exactly, PROVED."""
+    reg = _region(gradient_claim("reg.sqrt2", u**3 / 3, u, 2 + 0 * u, domain={u: real_line()}))
+    assert reg.text == "holds only at u in {sqrt(2), -sqrt(2)}" and reg.status == "PROVED", reg
+    assert dict(reg.cells) == {"u = -sqrt(2)": "PROVED", "u = sqrt(2)": "PROVED"}
