@@ -8,7 +8,9 @@ r"""Numeric witnesses for claims without a derivative: equalities, inequalities,
   $v_k = p \pm 10^{-k}$ (or $v_k = \pm 10^{k}$ towards $\pm\infty$), $k = 1, 2, 4, \dots, 64$,
   for several parameter values.  A finite limit $L$ holds when $|f(v_k) - L|$ ends below
   $10^{-8}$; an infinite one when $|f(v_k)|$ grows past $10^{8}$, or, for logarithmic growth,
-  keeps growing by at least the same step per decade over the last terms.
+  keeps growing by at least the same step per decade over the last terms.  Parameters: one
+  point of each sampling regime, among those the sequence resolves (:data:`RESOLVED`); a finite
+  sum of symbolic length is added out at each point.
 * Value (``high precision``): the exact number in mpmath at 50 digits, against the quoted
   decimal and its rounding interval.
 """
@@ -25,7 +27,7 @@ import sympy as sp
 from .highprec import fmt
 from .lambdify import mpmath_fn, numpy_fn
 from .pointwise import decide
-from .results import FAIL, PASS, Counterexample, WitnessResult
+from .results import FAIL, PASS, UNDECIDED, Counterexample, WitnessResult
 
 __all__ = ["sampling_witness", "limit_witness", "value_witness", "EVAL_RTOL"]
 
@@ -57,35 +59,147 @@ def _sequence(point, direction):
     return [p + sgn * mpmath.mpf(10) ** (-k) for k in _STEPS]
 
 
+def _indexed_labels(expr) -> set:
+    """The labels of the indexed bases in ``expr`` (the entries of finite sums)."""
+    return {t.base.label for t in expr.atoms(sp.Indexed)}
+
+
+RESOLVED = 1e-30
+r"""A real parameter this close to 0 or to an end of its domain (or beyond ``1 / RESOLVED`` in
+size) is out of the sequence's reach: $e^{c p}$ at $p = 10^{-300}$ is still $1 + 10^{-236}$ at
+the last term $c = 10^{64}$, though its limit is $\infty$."""
+
+
+def _resolvable(claim, params, pts) -> np.ndarray:
+    """The sample rows whose real parameters the numeric sequence can resolve (:data:`RESOLVED`)."""
+    dom = claim.domain_map
+    ok = np.ones(len(pts), dtype=bool)
+    for k, p in enumerate(params):
+        iv = dom[p]
+        if iv.integer or iv.is_point:
+            continue
+        v = pts[:, k]
+        ok &= (np.abs(v) <= 1 / RESOLVED) & ((v == 0) | (np.abs(v) >= RESOLVED))
+        for end in (iv.lo, iv.hi):
+            if np.isfinite(end):
+                ok &= np.abs(v - end) >= RESOLVED * max(1.0, abs(end))
+    return ok
+
+
+class _Sums:
+    r"""A limit expression with finite sums of symbolic length, $F(v, p, s_1, \dots)$ with
+    $s_i = \sum_{k=a_i}^{b_i} f_i(v, k, g_k, p)$: ``F`` and each ``f_i`` lambdified once to
+    mpmath, the sums added term by term (``mpmath.fsum``) at each parameter point."""
+
+    def __init__(self, claim, scalars, labels):
+        from derivations import ClaimError
+
+        sums = sorted(claim.expr.atoms(sp.Sum), key=sp.default_sort_key)
+        slots = [sp.Symbol(f"_gradproof_sum{i}") for i in range(len(sums))]   # no Dummy: see _squeeze
+        self.outer = mpmath_fn((claim.var, *scalars, *slots),
+                               sp.ImmutableMatrix([[claim.expr.xreplace(dict(zip(sums, slots)))]]))
+        self.parts = []
+        for t in sums:
+            if len(t.limits) != 1 or t.function.has(sp.Sum):
+                raise ClaimError(f"{claim.id}: a finite sum in a limit must be single, not nested: "
+                                 f"{sp.sstr(t)}")
+            k, lo, hi = t.limits[0]
+            entry = {lab: sp.Symbol(f"_gradproof_{lab}") for lab in sorted(labels, key=str)}
+            body = t.function.replace(lambda x: isinstance(x, sp.Indexed) and x.indices == (k,),
+                                      lambda x: entry[x.base.label])
+            if body.has(sp.Indexed):
+                raise ClaimError(f"{claim.id}: the entries of {sp.sstr(t)} must be indexed by its own "
+                                 f"index {k} (g[{k}])")
+            fn = mpmath_fn((claim.var, k, *entry.values(), *scalars), sp.ImmutableMatrix([[body]]))
+            self.parts.append((fn, lo, hi, list(entry)))
+
+    def at(self, subs: dict, scal: list, draw):
+        r"""The expression at one parameter point (``subs``: the scalar parameters, exact;
+        ``draw(label, count)``: the entries $g_0, \dots, g_{count-1}$)."""
+        ranges = [(int(sp.sympify(lo).xreplace(subs)), int(sp.sympify(hi).xreplace(subs)))
+                  for _, lo, hi, _ in self.parts]
+        size = {}
+        for (_, _, _, labs), (_, hi) in zip(self.parts, ranges):
+            for lab in labs:
+                size[lab] = max(size.get(lab, 0), hi + 1)
+        vals = {lab: draw(lab, n) for lab, n in sorted(size.items(), key=lambda kv: str(kv[0]))}
+        mp_vals = {lab: [mpmath.mpf(float(x)) for x in v] for lab, v in vals.items()}
+
+        def f(v):
+            s = [mpmath.fsum(fn(v, kk, *[mp_vals[lab][kk] for lab in labs], *scal)[0]
+                             for kk in range(lo, hi + 1))
+                 for (fn, _, _, labs), (lo, hi) in zip(self.parts, ranges)]
+            return self.outer(v, *scal, *s)[0]
+
+        return f, vals
+
+
+def _at_row(claim, params, prm, row: int, seed: int, sums=None):
+    """``(f, shown, value)``: the limit expression at one parameter point, as a function of the
+    limit variable in mpmath, the point as text, and the claimed limit there.  A finite sum
+    of symbolic length (``sums``, a :class:`_Sums`) is added at the row's length, its indexed
+    entries drawn by :func:`checkers.sampling.entries` (seeded by the sample's seed, the claim
+    and the row)."""
+    from .sampling import entries, stable_seed
+
+    dom = claim.domain_map
+    scalars = [p for p in params if not (sums and p in sums.labels)]
+    at = {p: (sp.Integer(int(x)) if dom[p].integer else sp.Rational(float(x)))
+          for p, x in zip(params, prm) if p in scalars}
+    shown = {str(p): fmt(x) for p, x in zip(params, prm) if p in scalars}
+    scal = [mpmath.mpf(float(at[p])) for p in scalars]
+    if sums is not None:
+        f, vals = sums.at(at, scal, lambda lab, n: entries(dom[lab], n, [seed, stable_seed(claim.id), row]))
+        for lab, v in vals.items():
+            head = ", ".join(fmt(x, 6) for x in v[1:5]) + (", ..." if len(v) > 5 else "")
+            shown[str(lab)] = f"({head}) ({max(len(v) - 1, 0)} entries)"
+        return f, shown, claim.value.xreplace(at)
+    fn = mpmath_fn((claim.var, *params), sp.ImmutableMatrix([[claim.expr]]))
+    return (lambda v: fn(v, *scal)[0]), shown, claim.value.xreplace(at)
+
+
 def limit_witness(claim, sample) -> WitnessResult:
+    r"""The numeric sequence (module docstring) at one parameter point of each of the sample's
+    regimes (uniform, edge, decades, tie, ...: the integer parameters' ends among them); a
+    finite sum $\sum_{k=1}^{n} f(c, g_k)$ is written out at each point's $n$ with seeded
+    entries $g_k$ (:func:`_at_row`)."""
     t0 = time.monotonic()
     params = [s for s, _ in claim.domain if s != claim.var]
-    variables = (claim.var, *params)
-    f = mpmath_fn(variables, sp.ImmutableMatrix([[claim.expr]]))
     rows = [()]
     if params:
         cols = [sample.variables.index(p) for p in params]
-        pick = np.unique(np.linspace(0, len(sample) - 1, 8).astype(int))
+        ok = _resolvable(claim, params, sample.points[:, cols])
+        labels_ = sample.regimes.astype(str)
+        pick = sorted(int(np.flatnonzero(ok & (labels_ == r))[0]) for r in np.unique(labels_[ok]))
         rows = [tuple(sample.points[i, c] for c in cols) for i in pick]
+        if not rows:
+            return WitnessResult("numeric sequence", UNDECIDED, method="mpmath sequence",
+                                 detail=f"no sampled parameter point is resolved by the sequence "
+                                        f"(every one within {RESOLVED:g} of 0 or an end)",
+                                 seconds=time.monotonic() - t0)
     directions = ["+", "-"] if claim.direction == "+-" else [claim.direction]
-    target = claim.value
     worst = 0.0
     checked = 0
+    labels = _indexed_labels(claim.expr)
+    sums = None
+    if labels or claim.expr.has(sp.Sum):
+        sums = _Sums(claim, [p for p in params if p not in labels], labels)
+        sums.labels = labels
     with mpmath.workdps(2 * max(_STEPS) + 60):
-        for prm in rows:
+        for row, prm in enumerate(rows):
+            f, at, target = _at_row(claim, params, prm, row, sample.seed, sums)
             for direction in directions:
                 seq = _sequence(claim.point, direction)
                 vals = []
                 for v in seq:
                     try:
-                        vals.append(f(v, *[mpmath.mpf(float(x)) for x in prm])[0])
+                        vals.append(f(v))
                     except (ZeroDivisionError, ValueError, OverflowError):
                         vals.append(mpmath.nan)
                 checked += 1
                 ok, err = _converges(vals, target)
                 worst = max(worst, err)
                 if not ok:
-                    at = {str(p): fmt(x) for p, x in zip(params, prm)}
                     tail = ", ".join(f"f({fmt(v, 6)}) = {fmt(y, 10)}" for v, y in list(zip(seq, vals))[-3:])
                     ce = Counterexample(
                         point={**at, str(claim.var): f"-> {sp.sstr(claim.point)}"

@@ -41,7 +41,7 @@ import numpy as np
 
 from derivations import Interval
 
-__all__ = ["Sample", "sample", "REGIME_SHARES", "DEFAULT_POINTS", "DECADES", "stable_seed"]
+__all__ = ["Sample", "sample", "entries", "REGIME_SHARES", "DEFAULT_POINTS", "DECADES", "stable_seed"]
 
 from .defaults import DEFAULT_POINTS  # noqa: E402  (re-exported)
 
@@ -196,6 +196,28 @@ def _draw(rng, iv: Interval, regime: str, k: int) -> np.ndarray:
         v = v * rng.uniform(0.9, 1.1, size=k)
         v = np.where(_inside(iv, v), v, _uniform(rng, iv, k))
     return v
+
+
+_ENTRY_REGIMES = ("uniform", "decades")
+
+
+def entries(iv: Interval, k: int, seed) -> np.ndarray:
+    r"""``k`` seeded values for the entries $g_1, \dots, g_k$ of an indexed parameter (a finite
+    sum's terms, :class:`derivations.LimitClaim`): each entry draws its own regime among
+    ``uniform`` and ``decades`` (near-ties: down to $10^{-16}$ from 0 and the ends), and about
+    a quarter of the entries repeat an earlier one (ties).  No ``tiny`` or subnormal entries: a
+    numeric limit sequence ending at $10^{64}$ cannot resolve a term $e^{-c g}$ with
+    $g < 10^{-64}$, whose limit is still the same; no ``huge`` ones: $e^{-10^{64} g}$ at
+    $g = 10^{300}$ costs mpmath milliseconds and tests nothing the uniform entries do not."""
+    rng = np.random.default_rng(seed)
+    out = np.empty(k)
+    for i, regime in enumerate(rng.choice(_ENTRY_REGIMES, size=k)):
+        out[i] = _draw(rng, iv, regime, 1)[0]
+        if i and rng.random() < 0.25:
+            out[i] = out[rng.integers(0, i)]
+        if not _inside(iv, out[i:i + 1])[0] or (out[i] != 0 and abs(out[i]) < 1e-30):
+            out[i] = _uniform(rng, iv, 1)[0]
+    return out
 
 
 def _tie_pairs(domain) -> list:

@@ -369,14 +369,65 @@ def _described(claim, rel, lhs, rhs, seed, points) -> Region:
                                                    for w in where))
 
 
+def _limit_region(claim, check) -> Region | None:
+    r"""The parameters for which a refuted limit holds: SymPy's limit $L(p)$
+    (:func:`checkers.symbolic.sum_limit`), then ``solveset`` of $L(p) = $ the claimed value over
+    the one parameter $L$ depends on (an integer range or an interval).  Each solution is checked
+    again as the claim with that parameter's domain narrowed to it.  ``None`` when the limit has
+    no closed form, depends on several parameters, or the set is not exact."""
+    from .symbolic import sum_limit
+
+    dom = claim.domain_map
+    try:
+        with time_limit(REGION_SECONDS):
+            L, rule = sum_limit(claim)
+            if L.has(sp.Limit) or L.is_infinite or claim.value.is_infinite:
+                return None
+            free = sorted((L.free_symbols | claim.value.free_symbols) & set(dom) - {claim.var}, key=str)
+            if not free:
+                return Region(text=f"holds nowhere: the limit is {sp.sstr(L)} for every value of "
+                                   "the parameters", status="PROVED", nowhere=True,
+                              witness=f"{rule}: the limit is {sp.sstr(L)}")
+            if len(free) != 1:
+                return None
+            v = free[0]
+            z = sp.solveset(sp.Eq(L, claim.value), v, _sympy_set(dom[v]))
+    except (SymbolicTimeout, NotImplementedError, TypeError, ValueError):
+        return None
+    if not _exact_set(z, v):
+        return None
+    how = (f"{rule}: the limit is {sp.sstr(L)}; SymPy solveset of {sp.sstr(L)} = "
+           f"{sp.sstr(claim.value)}; each cell checked again by the claim's witnesses")
+    if z is sp.S.EmptySet:
+        return Region(text="holds nowhere on the domain", status="PROVED", nowhere=True, witness=how)
+    intervals, pts = _cells(z)
+    cells = []
+    for n, (lo, hi) in enumerate(intervals, 1):
+        cells.append((_cell_text(v, lo, hi),
+                      check(_restricted(claim, v, Interval(lo, hi, True, True), n)).verdict))
+    for n, p in enumerate(pts, len(intervals) + 1):
+        cell = _restricted(claim, v, Interval(p, p, False, False, integer=dom[v].integer), n)
+        cells.append((f"{v} = {sp.sstr(p)}", check(cell).verdict))
+    text, latex = _show([(v, z)])
+    status = cells_status([c for _, c in cells], symbolic=True)
+    return Region(text=text.replace("holds only at ", "holds iff "), latex=latex, status=status,
+                  cells=tuple(cells), witness=how)
+
+
 def closed_region(claim, witnesses, *, seed: int, points: int, check) -> Region:
-    """A limit or a quoted value: a statement with no free variable, true or false as a whole,
-    so a refuted one holds nowhere (PROVED when the symbolic witness disproved it)."""
+    """A limit or a quoted value.  With no free parameter it is true or false as a whole, so a
+    refuted one holds nowhere (PROVED when the symbolic witness disproved it); a limit with
+    parameters holds where its limit equals the claimed value (:func:`_limit_region`)."""
     expr = getattr(claim, "expr", sp.S.Zero)
-    free = sp.sympify(expr).free_symbols - {getattr(claim, "var", None)}
+    free = {s for s in sp.sympify(expr).free_symbols if not isinstance(s, sp.Indexed)} - {
+        getattr(claim, "var", None)}
     if free:
+        found = _limit_region(claim, check) if hasattr(claim, "var") else None
+        if found is not None:
+            return found
         return Region(text=f"region not searched: the limit has free parameters "
-                           f"{sorted(map(str, free))}", status="UNDECIDED", witness="none")
+                           f"{sorted(map(str, free))}",
+                      status="UNDECIDED", witness="none")
     sym = next((w for w in witnesses if w.witness == "symbolic"), None)
     proved = sym is not None and sym.fails
     return Region(text="holds nowhere: a statement with no free variable, false as a whole",

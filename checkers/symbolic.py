@@ -12,7 +12,11 @@ Inequalities.  A sign certificate: every bounded variable is reparametrized by a
 ($v = lo + (hi - lo)\,u/(1+u)$ on $(lo, hi)$, $v = lo + u$ on $(lo, \infty)$, $u > 0$); closed
 ends are substituted separately; then ``together`` and, if numerator and denominator are
 polynomials in the positive variables with coefficients of one sign, the sign is proved.
-Otherwise SymPy's assumptions (``is_positive`` after ``factor``) are asked.
+Otherwise SymPy's assumptions (``is_positive`` after ``factor``) are asked; then the
+first-derivative test (:func:`_extremum`): a smooth expression whose derivative in one variable
+changes sign once, at a positive root, has its extremum there, and the claim at that point is
+proved the same way in the remaining variables (real-line variables as $z = \ln t$).  An identity
+the ladder leaves undecided is reduced once more in each of these cases of the domain.
 
 Limits.  ``sympy.limit`` (cross-checked numerically: it can be wrong with positive symbols,
 sympy#22893).  Values.  Exact comparison of the number with the quoted decimal.
@@ -217,7 +221,7 @@ def _signed(claim) -> dict:
 
 def _identity(claim, deadline):
     _, lhs, rhs = sides(claim)
-    res = sp.ImmutableMatrix(lhs - rhs)
+    res = unsigned = sp.ImmutableMatrix(lhs - rhs)
     signed = _signed(claim)
     if signed:
         res = res.xreplace(signed)
@@ -247,6 +251,8 @@ def _identity(claim, deadline):
                      test, deadline)
         if ce is None:
             undecided = reduce(undecided, _COSTLY)
+    if undecided and ce is None:
+        undecided = _by_cases(claim, unsigned, undecided, strategies, deadline)
     if not undecided:
         return PROVED, "residual reduces to 0 by " + ", ".join(sorted(strategies)), None, "0"
     shown = sp.sstr(res[undecided[0]])
@@ -256,6 +262,37 @@ def _identity(claim, deadline):
             ce.labels = ("left side", "right side")
         return DISPROVED, "nonzero residual at an exact point", ce, shown
     return UNDECIDED, "no strategy reduced the residual to 0 and no simple point refutes it", None, shown
+
+
+def _by_cases(claim, res, entries, strategies, deadline) -> list:
+    r"""The entries of ``res`` still undecided after reducing them in each case of the domain
+    (:func:`_cases`: every bounded variable through a positive one, closed ends and integer
+    values substituted), with the argument of each ``sign``/``Abs`` factored first.
+
+    The cases cover the domain, so an entry that cancels to 0 in every case is 0 on it; with
+    $a = u/(1+u)$, $u > 0$, SymPy knows $a > 0$ and $1 - a > 0$ and drops such factors from
+    $\operatorname{sign}(\cdot)$ itself (``bce_sigmoid.critical_point_only``).
+    """
+    cases = _cases(claim)
+    if cases == [({}, [])]:
+        return list(entries)
+
+    def factored(x):
+        return x.func(sp.factor(sp.cancel(sp.together(x.args[0]))))
+
+    left = []
+    for k in entries:
+        ok = True
+        for case, _ in cases:
+            e = res[k].xreplace(case).replace(lambda x: isinstance(x, (sp.sign, sp.Abs)), factored)
+            if not _is_zero(e, deadline, _CHEAP)[0]:
+                ok = False
+                break
+        if ok:
+            strategies.add(f"cancel in each of {len(cases)} case(s) of the domain")
+        else:
+            left.append(k)
+    return left
 
 
 _REL = {">": lambda d: d > 0, ">=": lambda d: d >= 0, "<": lambda d: d < 0, "<=": lambda d: d <= 0,
@@ -346,6 +383,54 @@ def _sign_of(d, pos, depth=0):
     return signs[0] * signs[1]
 
 
+_NOT_SMOOTH = (sp.Abs, sp.sign, sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.floor, sp.ceiling)
+
+
+def _real_line_as_log(d, pos):
+    r"""``(d, pos)`` with each variable left unsubstituted by :func:`_cases` (one ranging over
+    the real line) written $z = \ln t$, $t > 0$: a bijection onto $(0, \infty)$ that turns
+    $e^{z}$ into the rational $t$."""
+    sub = {s: sp.log(sp.Symbol(f"t_{s}", positive=True))
+           for s in sorted(d.free_symbols - set(pos), key=str)}
+    if not sub:
+        return d, pos
+    return d.xreplace(sub), pos + [v.args[0] for v in sub.values()]
+
+
+def _extremum(g, pos, rel, depth=0) -> bool:
+    r"""Prove $g \;\mathrm{rel}\; 0$ for all positive ``pos`` by the first-derivative test.
+
+    For a variable $u$ of ``pos``: if $\partial g/\partial u = (u - r)\,h$ with one root $r > 0$
+    and $h$ of one sign for every positive value (a sign certificate, :func:`_sign_of`), then
+    $g$ falls before $r$ and rises after it ($h > 0$: a minimum) or the reverse ($h < 0$: a
+    maximum), so $g(u) \ge g(r)$ (or $\le$) on $(0, \infty)$, for each value of the others.
+    It remains to prove $g(r) \;\mathrm{rel}\; 0$, in the other variables, the same way.
+    Only smooth expressions qualify (no ``Abs``, ``sign``, ``Piecewise``, ``Max``, ...): $h$'s
+    certificate then also shows $g$ has no pole on $(0, \infty)$.  Gibbs' inequality
+    (``bce_sigmoid.positive_lower_bound``: the minimum over $a$ is at $a = y$, where the
+    cross-entropy equals the entropy) and products of per-variable bounds
+    (``sigmoid.small_factors_compound``) are proved so.
+    """
+    if _sign_of(g, pos) in _OK_SIGNS[rel]:
+        return True
+    if depth >= 4 or rel == "!=" or g.has(*_NOT_SMOOTH) or not g.free_symbols <= set(pos):
+        return False
+    want = 1 if rel in (">", ">=") else -1
+    for u in sorted(g.free_symbols, key=str):
+        gp = sp.cancel(sp.together(sp.diff(g, u)))
+        try:
+            roots = sp.solve(sp.fraction(gp)[0], u)
+        except (NotImplementedError, sp.PolynomialError):
+            continue
+        rest = [p for p in pos if p != u]
+        roots = [r for r in roots if _sign_of(r, rest) == 1]
+        if len(roots) != 1 or _sign_of(sp.cancel(gp / (u - roots[0])), pos) != want:
+            continue
+        if _extremum(sp.cancel(sp.together(g.xreplace({u: roots[0]}))), rest, rel, depth + 1):
+            return True
+    return False
+
+
 _OK_SIGNS = {">": (1,), ">=": (1, 0), "<": (-1,), "<=": (-1, 0), "!=": (1, -1)}
 
 
@@ -368,6 +453,9 @@ def _inequality(claim, deadline):
                         "<=": t.is_nonpositive, "!=": t.is_nonzero}[rel]
                 if test:
                     how.add("SymPy assumptions after factor")
+                    continue
+                if _extremum(*_real_line_as_log(dd, list(pos)), rel):
+                    how.add("first-derivative test")
                     continue
                 proved = False
                 break
@@ -397,22 +485,140 @@ def _inequality(claim, deadline):
     return UNDECIDED, "no sign certificate found and no simple point refutes it", None, ""
 
 
+def _finite_sums(e, var, point, direction):
+    r"""``(F, how)``: ``e`` with each finite sum $\sum_{k=a}^{b} f_k(v)$ (bounds free of the
+    limit variable $v$) replaced by its limit $\sum_{k=a}^{b} \lim f_k$, when every term has
+    one finite limit; ``how`` names the rule (empty if ``e`` has no such sum).
+
+    Sound for every finite number of terms (the limit of a finite sum is the sum of the
+    limits); the caller uses it only where the rest of ``e`` no longer depends on $v$ and is
+    continuous there (:func:`sum_limit`).  ``None`` when a term's limit is infinite, depends on
+    the term in an unknown way, or SymPy cannot take it.
+    """
+    sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
+    if not sums:
+        return e, ""
+    out = {}
+    for t in sums:
+        if any(var in lim_.free_symbols for lim_ in t.limits[0][1:]) or len(t.limits) != 1:
+            return None
+        try:
+            term = sp.limit(t.function, var, point, dir=direction)
+        except NotImplementedError:   # "depends on the sign of ...": no one finite limit
+            return None
+        if term.has(sp.Limit, sp.oo, -sp.oo, sp.zoo, sp.nan) or var in term.free_symbols:
+            return None
+        out[t] = sp.Sum(term, t.limits[0]).doit()
+    return e.xreplace(out), "the limit of a finite sum is the sum of its terms' limits"
+
+
+def _squeeze(e, var, point, direction):
+    r"""``(L, rule)`` for $F(v, S(v))$ with one finite sum $S = \sum_k f_k(v)$ of positive
+    terms, or ``None``.  $S \in [0, \infty)$ (no term, or positive ones), and if $F$ is
+    monotone in $s \ge 0$ (SymPy proves the sign of $\partial F / \partial s$), $F(v, S(v))$ lies
+    between $F(v, 0)$ and $F(v, \infty) = \lim_{s \to \infty} F(v, s)$; when both tend to the
+    same $L$, so does $F(v, S(v))$ (``softmax.limit_not_largest``: $1/(1 + e^{cd} + S) \to 0$
+    for any other entries)."""
+    sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
+    if len(sums) != 1 or not sums[0].function.is_positive or e.has(*_NOT_SMOOTH):
+        return None
+    # a named symbol, not a Dummy: every Dummy moves SymPy's global Dummy counter, and with it
+    # the printed order of later lambdified expressions (float64 rounding of other claims)
+    s = sp.Symbol("_gradproof_sum", nonnegative=True)
+    F = e.xreplace({sums[0]: s})
+    slope = sp.diff(F, s)
+    if not (slope.is_positive or slope.is_negative or sp.factor(slope).is_positive
+            or sp.factor(slope).is_negative):
+        return None
+    try:
+        low = sp.limit(F.xreplace({s: 0}), var, point, dir=direction)
+        high = sp.limit(sp.limit(F, s, sp.oo), var, point, dir=direction)
+    except NotImplementedError:
+        return None
+    if low.has(sp.Limit) or high.has(sp.Limit):
+        return None
+    if low != high and (low.is_infinite or high.is_infinite or sp.simplify(low - high) != 0):
+        return None
+    return low, ("squeeze: the expression is monotone in the sum of positive terms, and its "
+                 "limits with the sum at 0 and at infinity agree")
+
+
+def sum_limit(claim):
+    r"""``(limit, rule)`` of a limit claim's expression in SymPy: ``sympy.limit``, or, for an
+    expression with finite sums of symbolic length, the sums' term-wise limits substituted
+    into a rest that is free of the limit variable and continuous there (no ``Abs``, ``sign``,
+    ``Piecewise``, ...; finite at the limits), or else the squeeze of :func:`_squeeze`.
+    Parameters carry their domain's sign (``d > 0``: $e^{cd} \to \infty$)."""
+    var = claim.var
+    e = _explicit(claim.expr)
+    signed = {s: t for s, t in _signed(claim).items() if s != var}
+    for lab in {t.base.label for t in e.atoms(sp.Indexed)} - set(signed):
+        if lab in claim.domain_map:   # an entry ranges over a real interval: g_k is real
+            signed[lab] = sp.Symbol(lab.name, real=True)
+    unsign = {t: s for s, t in signed.items()}
+    if signed:
+        e = e.xreplace(signed)
+    if not any(var in t.free_symbols for t in e.atoms(sp.Sum)):
+        return sp.limit(e, var, claim.point, dir=claim.direction).xreplace(unsign), "sympy.limit"
+    got = _finite_sums(e, var, claim.point, claim.direction)
+    if got is None or var in got[0].free_symbols or got[0].has(*_NOT_SMOOTH):
+        got = _squeeze(e, var, claim.point, claim.direction)
+        if got is None:
+            return sp.Limit(claim.expr, var, claim.point), ""
+        return got[0].xreplace(unsign), got[1]
+    value = sp.simplify(got[0])
+    if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):   # the rest has a pole there: not continuous
+        return sp.Limit(claim.expr, var, claim.point), ""
+    return value.xreplace(unsign), got[1]
+
+
 def _limit(claim, deadline):
-    params = [s for s, _ in claim.domain if s != claim.var and s in claim.expr.free_symbols]
+    params = [s for s, _ in claim.domain if s != claim.var and s in claim.free_symbols()]
     with time_limit(max(deadline - time.monotonic(), 0.01)):
-        got = sp.limit(_explicit(claim.expr), claim.var, claim.point, dir=claim.direction)
+        got, rule = sum_limit(claim)
+    got = got.xreplace({s: sp.nsimplify(iv.lo) for s, iv in claim.domain if iv.is_point})
     if got.has(sp.Limit):
         return UNDECIDED, "sympy.limit returned an unevaluated limit", None, sp.sstr(got)
+    how = f"{rule} gives {sp.sstr(got)}" if rule != "sympy.limit" else f"sympy.limit gives {sp.sstr(got)}"
     diff = sp.simplify(got - claim.value) if not (got.is_infinite or claim.value.is_infinite) else (
         0 if got == claim.value else 1)
     if diff == 0:
-        return PROVED, f"sympy.limit gives {sp.sstr(got)}", None, sp.sstr(got)
+        return PROVED, how, None, sp.sstr(got)
+    at = {}
+    params = [p for p in params   # the others change neither the limit nor the claimed value
+              if p in got.free_symbols | claim.value.free_symbols]
     if params:
-        return UNDECIDED, f"sympy.limit gives {sp.sstr(got)} (depends on parameters)", None, sp.sstr(got)
-    ce = Counterexample(point={str(claim.var): f"-> {sp.sstr(claim.point)}{claim.direction if claim.point.is_finite else ''}"},
-                        claimed=sp.sstr(claim.value), true=sp.sstr(got),
-                        confirmed="sympy.limit", found_by="symbolic")
-    return DISPROVED, f"sympy.limit gives {sp.sstr(got)}, not {sp.sstr(claim.value)}", ce, sp.sstr(got)
+        at = _parameter_point(claim, params, got)
+        if at is None:
+            return UNDECIDED, f"{how} (depends on parameters)", None, sp.sstr(got)
+    true = got.xreplace(at)
+    where = {str(p): sp.sstr(v) for p, v in at.items()}
+    ce = Counterexample(point={**where, str(claim.var): f"-> {sp.sstr(claim.point)}{claim.direction if claim.point.is_finite else ''}"},
+                        claimed=sp.sstr(claim.value.xreplace(at)), true=sp.sstr(true),
+                        confirmed="sympy.limit" if rule == "sympy.limit" else rule,
+                        found_by="symbolic")
+    return DISPROVED, f"{how}, not {sp.sstr(claim.value.xreplace(at))}" + (
+        " (at " + ", ".join(f"{k} = {v}" for k, v in where.items()) + ")" if at else ""), ce, sp.sstr(got)
+
+
+def _parameter_point(claim, params, got):
+    """The first simple point of the parameters' domains (integers from their lower end, then
+    :data:`_SIMPLE`) where the limit ``got`` is provably not the claimed value, or ``None``."""
+    dom = claim.domain_map
+    options = []
+    for p in params:
+        iv = dom[p]
+        if iv.integer:
+            vals = [sp.Integer(v) for v in range(int(iv.lo), min(int(iv.hi), int(iv.lo) + 4) + 1)]
+        else:
+            vals = [v for v in _SIMPLE if iv.contains(float(v))]
+        options.append(vals[:6])
+    for combo in itertools.islice(itertools.product(*options), 200):
+        at = dict(zip(params, combo))
+        v, claimed = got.xreplace(at), claim.value.xreplace(at)
+        if v.is_number and v.is_finite is not False and _nonzero(v - claimed):
+            return at
+    return None
 
 
 def _printed_value(claim):

@@ -277,6 +277,10 @@ CLAIMS = (
         statement=r"C_x(a) \geq -\left[y \ln y + (1 - y) \ln(1 - y)\right] > 0,\ a, y \in (0, 1)",
         lhs=cost_per_sample - binary_entropy, relation=">=",
         domain={a: open_interval(0, 1), y: open_interval(0, 1)},
+        note="C_x - H(y) = y ln(y/a) + (1 - y) ln((1 - y)/(1 - a)) is the KL divergence of "
+             "Bernoulli(y) from Bernoulli(a) (Gibbs' inequality). Its derivative in a is "
+             "(a - y)/(a(1 - a)): negative below a = y, positive above, so the minimum over a "
+             "is at a = y, where it is 0. Equality at a = y: the bound is attained, not strict.",
     ),
     GradientClaim(
         id="bce_sigmoid.boundary_y1_decreasing",

@@ -501,6 +501,10 @@ class LimitClaim(Claim):
     ``'-'`` (from below) or ``'+-'`` (both sides).  ``value`` may be $\pm\infty$.  Other free
     symbols are parameters with their own domains (the limit must hold for each of them).
     ``var`` needs a domain too: the side it approaches from must lie in it.
+
+    ``expr`` may hold finite sums of symbolic length, $\sum_{k=1}^{n} f(c, g_k)$ with ``n`` an
+    integer parameter and ``g = IndexedBase("g")``: the domain of ``g``'s label is that of
+    every entry $g_k$ (``derivations.softmax``'s limits for every $K$ and every tie structure).
     """
 
     expr: Any
@@ -525,6 +529,12 @@ class LimitClaim(Claim):
 
     def expressions(self):
         return (self.expr, self.var, self.value)
+
+    def free_symbols(self) -> set:
+        r"""The symbols of ``expr`` and ``value``; an indexed entry ``g[k]`` of a finite sum
+        $\sum_{k=1}^{n} f(g_k)$ counts through its base's label ``g``, whose domain is that of
+        every entry."""
+        return {s for s in super().free_symbols() if not isinstance(s, sp.Indexed)}
 
     def _allow_extra_domain(self):
         return True

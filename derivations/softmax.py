@@ -17,17 +17,19 @@ $K = 2, 10, 1000$.  The claims are about $K \ge 2$ classes: with $K = 1$, $a_1 =
 $(0, 1)$.  The matrix form is also spelled out for $K = 3$ as an ordinary gradient claim, which the
 explicit-size witnesses check independently of the index machinery.
 
-The limit $c \to \infty$ is taken on concrete logits (``sympy.limit`` cannot take it on
-symbolic ones): $z = (3, 3, 1)$ has a tie at the maximum, where the text's second case and its
-indicator formula fail (the limit is $1/2$, not 1); the narrower claims that hold (a strict
-maximum tends to 1, $m$ tied maxima to $1/m$) are their own rows.
+The limit $c \to \infty$ is taken for every $z$ and every $K$ in gap coordinates: $m \ge 1$
+entries tie at the maximum and $n = K - m$ lie below it by gaps $g_k > 0$, so for $j$ a maximum
+$a_j(c) = 1/(m + \sum_{k=1}^n e^{-c g_k})$ (a finite sum of symbolic length,
+:class:`derivations.LimitClaim`).  The text's second case ("if $z_j$ is the largest value,
+$a_j(c) \to 1$") fails with a tie (the limit is $1/m$); its region is $m = 1$, a strict maximum.
+The indicator formula is refuted at the concrete tie $z = (3, 3, 1)$.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from .claims import GradientClaim, LimitClaim, positive, real_line
+from .claims import GradientClaim, LimitClaim, integers, positive, real_line
 from .indexed import (IndexedEqualityClaim, IndexedGradientClaim, IndexedInequalityClaim, index,
                        size)
 from .sources import ko
@@ -105,6 +107,20 @@ def _a_c(t, zs, cc=c):
 
 _TIE = (3, 3, 1)
 _C = {c: positive()}
+
+# Every z, for every K, in gap coordinates (the limit rows): m >= 1 entries tie at the maximum
+# (j among them) and n = K - m entries lie below it by gaps g_k > 0.
+_m = sp.Symbol("m", integer=True, positive=True)
+_n = sp.Symbol("n", integer=True, nonnegative=True)
+_t = sp.Symbol("t", integer=True, positive=True)
+_g = sp.IndexedBase("g", positive=True)
+_h = sp.IndexedBase("h", real=True)
+_d_gap = sp.Symbol("d", positive=True)
+_OTHERS = integers(0, 998)
+"""n, the entries besides the maxima (numerically up to 998; the proofs hold for every n)."""
+_TIES = {**_C, _m: integers(1, 1000), _n: _OTHERS, _g.label: positive()}
+_tied_share = 1 / (_m + sp.Sum(sp.exp(-c * _g[_t]), (_t, 1, _n)))
+r"""$a_j(c) = 1 / \sum_k e^{c(z_k - z_j)} = 1/(m + \sum_{k=1}^n e^{-c g_k})$ for j a maximum."""
 
 CLAIMS = (
     IndexedInequalityClaim(
@@ -269,42 +285,54 @@ CLAIMS = (
     ),
     LimitClaim(
         id="softmax.limit_not_largest_term",
-        title="z_j not the largest: the term e^{c (z_k - z_j)} with z_k > z_j tends to infinity",
+        title="z_j not the largest: a term e^{c (z_k - z_j)} with z_k > z_j tends to infinity",
         source=_NAME,
-        statement=r"z = (3, 3, 1),\ j = 3,\ k = 1:\ \lim_{c \to \infty} e^{c (z_k - z_j)} = \lim_{c \to \infty} e^{2c} = +\infty",
-        expr=sp.exp(c * (_TIE[0] - _TIE[2])), var=c, point=sp.oo, value=sp.oo, domain=_C,
-        note="Concrete logits with a tie at the maximum, z = (3, 3, 1); j = 3 is not the largest.",
+        statement=r"z_k - z_j = d > 0:\ \lim_{c \to \infty} e^{c (z_k - z_j)} = \lim_{c \to \infty} e^{c d} = +\infty",
+        expr=sp.exp(c * _d_gap), var=c, point=sp.oo, value=sp.oo, domain={**_C, _d_gap: positive()},
+        note="For every pair with z_k above z_j by any d > 0.",
     ),
     LimitClaim(
         id="softmax.limit_not_largest",
         title="z_j not the largest: a_j(c) -> 0",
         source=_NAME,
-        statement=r"z = (3, 3, 1),\ j = 3:\ \lim_{c \to \infty} a_3(c) = \lim_{c \to \infty} \frac{e^{c}}{2 e^{3c} + e^{c}} = 0",
-        expr=_a_c(3, _TIE), var=c, point=sp.oo, value=0, domain=_C,
-        note="True for every z whose j-th entry is below the maximum (one term of the denominator "
-             "blows up); checked on the tie example used for the next rows.",
+        statement=r"a_j(c) = \frac{1}{\sum_k e^{c (z_k - z_j)}} = \frac{1}{1 + e^{c d} + \sum_{k=1}^{n} e^{c h_k}} \xrightarrow[c \to \infty]{} 0"
+                  r"\quad (d > 0,\ h \in \mathbb{R}^n,\ n = K - 2 \ge 0)",
+        expr=1 / (1 + sp.exp(c * _d_gap) + sp.Sum(sp.exp(c * _h[_t]), (_t, 1, _n))), var=c,
+        point=sp.oo, value=0, domain={**_C, _d_gap: positive(), _n: _OTHERS, _h.label: real_line()},
+        note="For every z and every j whose z_j is below the maximum, any K >= 2: in the text's "
+             "form a_j(c) = 1 / sum_k e^{c(z_k - z_j)}, the maximum's term is e^{cd} with "
+             "d = max z - z_j > 0, j's own term is 1, and the other n = K - 2 entries give "
+             "e^{c h_k} with h_k = z_k - z_j of any sign. Proved for every n by a squeeze: the "
+             "expression falls as the sum of positive terms grows, and it tends to 0 both with "
+             "the sum at 0 and at infinity. (Numerically: n up to 998.)",
     ),
     LimitClaim(
         id="softmax.limit_largest_other_terms",
         title="'Every other term e^{c (z_k - z_j)} -> 0' when z_j is the largest",
         source=_NAME,
-        statement=r"z = (3, 3, 1),\ j = 1,\ k = 2:\ \lim_{c \to \infty} e^{c (z_k - z_j)} = 0",
-        expr=sp.exp(c * (_TIE[1] - _TIE[0])), var=c, point=sp.oo, value=0, domain=_C,
+        statement=r"z_j = \max_k z_k:\ \sum_{k \ne j} e^{c (z_k - z_j)} = (m - 1) + \sum_{k=1}^{n} e^{-c g_k} \xrightarrow[c \to \infty]{} 0"
+                  r"\quad (m \ge 1 \text{ maxima},\ g \in (0, \infty)^n)",
+        expr=(_m - 1) + sp.Sum(sp.exp(-c * _g[_t]), (_t, 1, _n)), var=c, point=sp.oo, value=0,
+        domain=_TIES,
         note="The text: if z_j is the largest, 'the k = j term equals e^0 = 1 and every other term "
-             "e^{c(z_k - z_j)} -> 0'. It needs z_k < z_j for every k != j, i.e. a strict maximum. "
-             "With a tie, z_k = z_j for some k != j and that term is e^0 = 1 for every c. "
-             "Narrower claim that holds: softmax.limit_strict_max.",
+             "e^{c(z_k - z_j)} -> 0'. 'The largest value' allows ties: with m entries equal to the "
+             "maximum (j among them) and n = K - m below it by gaps g_k > 0, the other terms are "
+             "m - 1 ones and the n terms e^{-c g_k}; every one tends to 0 iff their sum (of "
+             "positive terms) does, i.e. iff m = 1, a strict maximum: the region. Counterexample "
+             "z = (0, 0), j = 1: the term e^{c(z_2 - z_1)} = 1 for every c.",
     ),
     LimitClaim(
         id="softmax.limit_largest",
         title="'If z_j is the largest value, a_j(c) -> 1'",
         source=_NAME,
-        statement=r"z = (3, 3, 1),\ j = 1:\ \lim_{c \to \infty} a_1(c) = \lim_{c \to \infty} \frac{e^{3c}}{2 e^{3c} + e^{c}} = 1",
-        expr=_a_c(1, _TIE), var=c, point=sp.oo, value=1, domain=_C,
-        note="'The largest value' allows ties: z_1 = 3 is the largest entry of (3, 3, 1), but the "
-             "limit is 1/2 (two tied maxima share the mass). True only for a strict maximum "
-             "(softmax.limit_strict_max); with m tied maxima the limit is 1/m "
-             "(softmax.limit_tied_max_m2, softmax.limit_tied_max_m3).",
+        statement=r"z_j = \max_k z_k:\ \lim_{c \to \infty} a_j(c) = \lim_{c \to \infty} \frac{1}{m + \sum_{k=1}^{n} e^{-c g_k}} = 1"
+                  r"\quad (m \ge 1 \text{ maxima},\ g \in (0, \infty)^n)",
+        expr=_tied_share, var=c, point=sp.oo, value=1, domain=_TIES,
+        note="'The largest value' allows ties: with m entries equal to the maximum (j among them) "
+             "and n = K - m entries below it by gaps g_k > 0, a_j(c) = 1/(m + sum_k e^{-c g_k}) "
+             "tends to 1/m. The sentence holds iff m = 1, a strict maximum (the region, proved "
+             "for every K and every gap). Counterexample by hand: z = (0, 0), j = 1: a_1(c) = 1/2 "
+             "for every c.",
     ),
     LimitClaim(
         id="softmax.limit_indicator",
@@ -315,32 +343,19 @@ CLAIMS = (
         note="With a tie the argmax is not one index. Read as the first maximizer (NumPy's "
              "convention, argmax = 1), the indicator gives 0 for j = 2; read as the set {1, 2}, "
              "it gives 1 for j = 1 (refuted as softmax.limit_largest). Either way the limit is "
-             "1/2. The formula holds when the maximum is unique (softmax.limit_strict_max and "
-             "softmax.limit_not_largest).",
+             "1/2. The formula holds when the maximum is unique: softmax.limit_largest's region "
+             "(m = 1) and softmax.limit_not_largest, both for every z and K.",
     ),
     LimitClaim(
-        id="softmax.limit_strict_max",
-        title="Narrower claim that holds: a strict maximum gets probability -> 1",
+        id="softmax.limit_tied_max",
+        title="Not in the text: each of m tied maxima gets 1/m in the limit",
         source=_NAME,
-        statement=r"z = (1, 2, 3),\ j = 3:\ \lim_{c \to \infty} a_3(c) = \lim_{c \to \infty} \frac{e^{3c}}{e^{c} + e^{2c} + e^{3c}} = 1",
-        expr=_a_c(3, (1, 2, 3)), var=c, point=sp.oo, value=1, domain=_C,
-        note="Not in the text: the case the text's argument covers, z_j larger than every other "
-             "entry (then every other term e^{c(z_k - z_j)} -> 0).",
-    ),
-    LimitClaim(
-        id="softmax.limit_tied_max_m2",
-        title="Narrower claim that holds: with m = 2 tied maxima the limit is 1/2",
-        source=_NAME,
-        statement=r"z = (3, 3, 1),\ j = 1:\ \lim_{c \to \infty} a_1(c) = \frac{1}{2}",
-        expr=_a_c(1, _TIE), var=c, point=sp.oo, value=sp.Rational(1, 2), domain=_C,
-        note="Not in the text: with m tied maxima each gets 1/m in the limit, the others 0.",
-    ),
-    LimitClaim(
-        id="softmax.limit_tied_max_m3",
-        title="Narrower claim that holds: with m = 3 tied maxima the limit is 1/3",
-        source=_NAME,
-        statement=r"z = (2, 2, 2, -1),\ j = 1:\ \lim_{c \to \infty} a_1(c) = \frac{1}{3}",
-        expr=_a_c(1, (2, 2, 2, -1)), var=c, point=sp.oo, value=sp.Rational(1, 3), domain=_C,
-        note="Not in the text: with m tied maxima each gets 1/m in the limit, the others 0.",
+        statement=r"\lim_{c \to \infty} \frac{1}{m + \sum_{k=1}^{n} e^{-c g_k}} = \frac{1}{m}"
+                  r"\quad (m \ge 1 \text{ maxima},\ g \in (0, \infty)^n)",
+        expr=_tied_share, var=c, point=sp.oo, value=1 / _m, domain=_TIES,
+        note="Not in the text: what softmax.limit_largest becomes with ties. For every K, every "
+             "z and every j among the m maxima: the limit of a finite sum is the sum of its "
+             "terms' limits (each e^{-c g_k} -> 0), so a_j(c) -> 1/m; the n entries below the "
+             "maximum get 0 (softmax.limit_not_largest). (Numerically: m and n up to 1000.)",
     ),
 )

@@ -52,8 +52,9 @@ MUTANTS = (
     Mutant(S + "scaled_form", "swapped_difference", "wrong index",
            "a_j(c) = 1 / sum_i e^{c (z_j - z_i)}: the difference the wrong way round",
            lambda c: {"rhs": 1 / sp.Sum(sp.exp(m.c * (z[j] - z[m.i])), (m.i, 1, K))}),
-    Mutant(S + "limit_strict_max", "one_over_k", "wrong value",
-           "a strict maximum's share tends to 1/K", lambda c: {"value": sp.Rational(1, 3)}),
+    Mutant(S + "limit_tied_max", "one_over_k", "wrong value",
+           "each of m tied maxima's share tends to 1/K (K = m + n): the entries below the "
+           "maximum counted as sharing", lambda c: {"value": 1 / (m._m + m._n)}),
     Mutant(S + f"jacobian_matrix_k{n_explicit}", "dropped_outer", "dropped term",
            "da/dz = diag(a): the outer product a a^T left out",
            lambda c: {"claimed": sp.ImmutableMatrix(sp.diag(*av))}),

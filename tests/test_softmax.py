@@ -23,14 +23,21 @@ from derivations.indexed import (IndexedEqualityClaim, IndexedGradientClaim, Ind
 CLAIMS = sm.CLAIMS
 
 REFUTED = {
-    # z = (3, 3, 1), j = 1, k = 2: z_k - z_j = 0, so e^{c (z_k - z_j)} = e^0 = 1 for every c;
-    # the text says every other term tends to 0 (true only for a strict maximum).
+    # m = 2 tied maxima, z = (0, 0), j = 1, k = 2: z_k - z_j = 0, so e^{c (z_k - z_j)} = 1 for every
+    # c; the text says every other term tends to 0 (true only for a strict maximum, m = 1).
     "softmax.limit_largest_other_terms": "1",
-    # z = (3, 3, 1), j = 1: a_1(c) = e^{3c} / (2 e^{3c} + e^c) = 1 / (2 + e^{-2c}) -> 1/2, not 1.
+    # z = (0, 0), j = 1: a_1(c) = 1/2 for every c, not -> 1 (two tied maxima share the mass).
     "softmax.limit_largest": "1/2",
     # z = (3, 3, 1), j = 2: a_2(c) = 1 / (2 + e^{-2c}) -> 1/2, not the indicator's 0 (argmax read
     # as the first maximizer; read as the set {1, 2} it is softmax.limit_largest).
     "softmax.limit_indicator": "1/2",
+}
+# The general rows at the counterexample's parameters, written out by hand (n = 0 entries below
+# the maximum): the expression at c = 60.
+BY_HAND = {
+    "softmax.limit_largest_other_terms": lambda c: sp.Integer(1) + 0 * c,   # (m - 1) at m = 2
+    "softmax.limit_largest": lambda c: sp.Rational(1, 2) + 0 * c,           # 1 / m at m = 2
+    "softmax.limit_indicator": lambda c: 1 / (2 + sp.exp(-2 * c)),
 }
 
 
@@ -60,10 +67,10 @@ def test_one_class_is_the_only_exception(claim_id, result_of):
 
 def test_every_sentence_has_a_row_in_document_order():
     ids = [c.id for c in CLAIMS]
-    assert ids[0] == "softmax.outputs_in_unit_interval" and ids[-1] == "softmax.limit_tied_max_m3"
+    assert ids[0] == "softmax.outputs_in_unit_interval" and ids[-1] == "softmax.limit_tied_max"
     assert ids.index("softmax.jacobian") < ids.index("softmax.jacobian_cases") < ids.index("softmax.monotonicity")
     assert ids.index("softmax.scaled_form") < ids.index("softmax.limit_largest")
-    assert len(ids) == len(set(ids)) == 27
+    assert len(ids) == len(set(ids)) == 25
     assert [c.id for c in d.catalog() if c.id.startswith("softmax.")] == ids
 
 
@@ -74,26 +81,47 @@ def test_verdict_is_pinned(claim, result_of):
 
 @pytest.mark.parametrize("claim_id", sorted(REFUTED))
 def test_refuted_limits_check_by_hand(claim_id, result_of):
-    """The limit the tool reports is the one worked out by hand, and mpmath agrees at c = 60."""
+    """The limit the tool reports is the one worked out by hand, and the claim's own expression
+    (at the counterexample's parameters, with no entry below the maximum) agrees at c = 60."""
     res = result_of(claim_id)
     assert all(w.fails for w in res.witnesses), str(res)
     ce = res.counterexample
     assert ce.true == REFUTED[claim_id]
     claim = d.get(claim_id)
+    at = {s: sp.Integer(ce.point[str(s)]) for s in claim.variables
+          if str(s) in ce.point and s != claim.var}
+    at.update({s: 0 for s in claim.variables if str(s) == "n"})
+    expr = claim.expr.xreplace(at).doit().subs(sm.c, 60)
     hand = sp.Rational(REFUTED[claim_id])
-    with mpmath.workdps(60):
-        at = mpmath.mpf(claim.expr.subs(sm.c, 60).evalf(60))
-    assert abs(at - mpmath.mpf(hand.p) / hand.q) < mpmath.mpf("1e-50")
-    assert sp.Rational(ce.claimed) == claim.value != hand
+    assert abs(sp.N(expr - BY_HAND[claim_id](sp.Integer(60)), 60)) < sp.Float("1e-50")
+    assert abs(sp.N(expr, 60) - hand) < sp.Float("1e-50")
+    assert sp.Rational(ce.claimed) == claim.value.xreplace(at) != hand
 
 
-def test_narrower_limit_claims_give_the_tie_value():
-    """Strict maximum -> 1; m tied maxima -> 1/m (checked by hand: 1 / (m + sum of e^{-c d})."""
-    for cid, hand in (("softmax.limit_strict_max", 1), ("softmax.limit_tied_max_m2", sp.Rational(1, 2)),
-                      ("softmax.limit_tied_max_m3", sp.Rational(1, 3))):
+def test_strict_maximum_is_the_region_of_the_largest_value_sentences(result_of):
+    """'If z_j is the largest value' holds iff the maximum is strict (m = 1), for every K."""
+    for cid in ("softmax.limit_largest", "softmax.limit_largest_other_terms"):
+        reg = result_of(cid).region
+        assert (reg.text, reg.status) == ("holds iff m = 1", "PROVED"), reg
+        assert dict(reg.cells) == {"m = 1": "PROVED"}
+
+
+def test_general_limits_are_proved_for_every_number_of_entries(result_of):
+    """The proofs hold for a symbolic n (any K): the finite-sum rule and the squeeze."""
+    for cid, rule in (("softmax.limit_tied_max", "finite sum"), ("softmax.limit_largest", "finite sum"),
+                      ("softmax.limit_not_largest", "squeeze")):
         claim = d.get(cid)
-        assert claim.value == hand
-        assert abs(sp.N(claim.expr.subs(sm.c, 80), 40) - hand) < sp.Float("1e-30")
+        assert any(str(s) == "n" for s in claim.variables)
+        sym = result_of(cid).witness("symbolic")
+        assert rule in sym.detail, sym.detail
+
+
+def test_tied_share_by_hand_at_explicit_gaps():
+    """1/(m + sum e^{-c g_k}) at m = 3, g = (1, 2): 1/(3 + e^{-c} + e^{-2c}) -> 1/3, at c = 80."""
+    claim = d.get("softmax.limit_tied_max")
+    e = claim.expr.xreplace({sm._m: 3, sm._n: 2}).doit().xreplace({sm._g[1]: 1, sm._g[2]: 2})
+    assert claim.value.xreplace({sm._m: 3}) == sp.Rational(1, 3)
+    assert abs(sp.N(e.subs(sm.c, 80), 40) - sp.Rational(1, 3)) < sp.Float("1e-30")
 
 
 # ---------------------------------------------------------------------------------------

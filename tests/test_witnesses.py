@@ -146,3 +146,105 @@ def test_a_witness_that_decides_no_point_is_undecided_not_a_pass():
     assert res.verdict == "UNDECIDED", str(res)
     ad = res.witness("autodiff")
     assert ad.status == "UNDECIDED" and ad.extra["unchecked"] == ad.points > 0, ad.detail
+
+
+_A, _Y = sp.symbols("a y", real=True)
+_GIBBS = (-_Y * sp.log(_A) - (1 - _Y) * sp.log(1 - _A)
+          + _Y * sp.log(_Y) + (1 - _Y) * sp.log(1 - _Y))
+_UNIT = {_A: d.open_interval(0, 1), _Y: d.open_interval(0, 1)}
+
+
+@pytest.mark.parametrize("rel, rhs, proved", [
+    (">=", 0, True),                      # Gibbs: the minimum over a is 0, at a = y
+    (">", 0, False),                      # strict fails at a = y
+    (">=", sp.Rational(1, 10**6), False),  # a bound above the minimum fails near a = y
+])
+def test_first_derivative_test_proves_gibbs_and_nothing_stronger(rel, rhs, proved):
+    """The cross-entropy minus the entropy (a KL divergence) is >= 0, with equality at a = y;
+    the first-derivative test proves exactly that, and refutes the two stronger claims."""
+    c = d.InequalityClaim(id="t.gibbs", title="t", source=SRC, statement="s", lhs=_GIBBS,
+                          relation=rel, rhs=rhs, domain=_UNIT)
+    res = symbolic_witness(c)
+    assert (res.status == "PROVED") is proved, res.detail
+    if proved:
+        assert "first-derivative test" in res.detail
+    else:
+        assert res.status == "DISPROVED", res.detail
+
+
+@pytest.mark.parametrize("bound, proved", [(sp.Rational(1, 64), True), (sp.Rational(63, 4096), False)])
+def test_first_derivative_test_on_a_product_of_per_variable_maxima(bound, proved):
+    """sigma'(z1) sigma'(z2) sigma'(z3) <= 4^-3 (each factor peaks at 1/4, at z = 0); the
+    bound 63/4096 < 1/64 fails at z = 0."""
+    zs = sp.symbols("z1:4", real=True)
+    prod = sp.Mul(*[sp.exp(-v) / (1 + sp.exp(-v)) ** 2 for v in zs])
+    c = d.InequalityClaim(id="t.prod", title="t", source=SRC, statement="s", lhs=prod,
+                          relation="<=", rhs=bound, domain={v: d.real_line() for v in zs})
+    res = symbolic_witness(c)
+    assert res.status == ("PROVED" if proved else "DISPROVED"), res.detail
+
+
+def test_identity_proved_case_by_case_with_sign_factored():
+    """sign((a - y)/(a (1 - a))) = sign(a - y) on (0, 1)^2: 1 - a > 0 is known only once a is
+    reparametrized; on the real line it is false (a = 2, y = 0), and not proved."""
+    lhs, rhs = sp.sign(sp.factor((_A - _Y) / (_A * (1 - _A)))), sp.sign(_A - _Y)
+    ok = d.EqualityClaim(id="t.sign", title="t", source=SRC, statement="s", lhs=lhs, rhs=rhs,
+                         domain=_UNIT)
+    res = symbolic_witness(ok)
+    assert res.status == "PROVED" and "case(s) of the domain" in res.detail, res.detail
+    wide = d.EqualityClaim(id="t.sign_wide", title="t", source=SRC, statement="s", lhs=lhs,
+                           rhs=rhs, domain={_A: d.open_interval(0, 3), _Y: d.open_interval(0, 1)})
+    assert symbolic_witness(wide).status != "PROVED"
+
+
+def test_limit_of_a_finite_sum_of_symbolic_length_and_its_region():
+    """lim_{c->oo} 1/(m + sum_{k=1}^n e^{-c g_k}) = 1/m for every n (term-wise limits); a claimed
+    1/(m + n) ('1/K') is refuted at an exact point where the two differ (m = 1, n = 1: 1 vs 1/2),
+    and the claimed 1 holds iff m = 1 (the region: SymPy's limit solved for m)."""
+    import checkers
+
+    c = sp.Symbol("c", positive=True)
+    m = sp.Symbol("m", integer=True, positive=True)
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    t = sp.Symbol("t", integer=True, positive=True)
+    g = sp.IndexedBase("g")
+    expr = 1 / (m + sp.Sum(sp.exp(-c * g[t]), (t, 1, n)))
+    dom = {c: d.positive(), m: d.integers(1, 50), n: d.integers(0, 50), g.label: d.positive()}
+
+    def lim(value):
+        return d.LimitClaim(id="t.sum_limit", title="t", source=SRC, statement="s", expr=expr,
+                            var=c, point=sp.oo, value=value, domain=dom)
+
+    right = symbolic_witness(lim(1 / m))
+    assert right.status == "PROVED" and "finite sum" in right.detail, right.detail
+    assert limit_witness(lim(1 / m), sample(lim(1 / m), 64)).status == "PASS"
+    wrong = symbolic_witness(lim(1 / (m + n)))
+    assert wrong.status == "DISPROVED", wrong.detail
+    assert wrong.counterexample.point["m"] == "1" and wrong.counterexample.point["n"] == "1"
+    assert (wrong.counterexample.claimed, wrong.counterexample.true) == ("1/2", "1")
+    res = checkers.verify(lim(sp.Integer(1)), points=64)
+    assert res.verdict == "REFUTED"
+    assert (res.region.text, res.region.status) == ("holds iff m = 1", "PROVED"), res.region
+
+
+def test_squeeze_proves_a_limit_whatever_the_other_terms_do():
+    """1/(1 + e^{cd} + sum_k e^{c h_k}) -> 0 for d > 0 and any real h_k (some terms grow, some
+    vanish); the same with e^{-cd} (d > 0) in place of e^{cd} is not proved (it tends to 1/(1 + 1 +
+    #{h_k = 0}) ... or 0: no one limit), and a claimed 1 is refuted numerically."""
+    c = sp.Symbol("c", positive=True)
+    dd = sp.Symbol("d", positive=True)
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    t = sp.Symbol("t", integer=True, positive=True)
+    h = sp.IndexedBase("h")
+    dom = {c: d.positive(), dd: d.positive(), n: d.integers(0, 20), h.label: d.real_line()}
+
+    def lim(sign, value):
+        return d.LimitClaim(id="t.squeeze", title="t", source=SRC, statement="s", var=c, point=sp.oo,
+                            expr=1 / (1 + sp.exp(sign * c * dd) + sp.Sum(sp.exp(c * h[t]), (t, 1, n))),
+                            value=value, domain=dom)
+
+    ok = symbolic_witness(lim(1, 0))
+    assert ok.status == "PROVED" and "squeeze" in ok.detail, ok.detail
+    assert symbolic_witness(lim(-1, 0)).status != "PROVED"
+    bad = lim(1, sp.Integer(1))
+    assert limit_witness(bad, sample(bad, 64)).status == "FAIL"
