@@ -2,7 +2,8 @@
 
 ``gradproof report``  check the built-in catalog and write reports/proof-report.{md,json}
                       (``--jobs N`` worker processes, default min(2, cores); same report;
-                      exit status 1 if a worker process dies or raises, naming the claim)
+                      exit status 1 if a worker process dies or raises, naming the claim;
+                      ``--html``: also reports/proof-report.html, one self-contained page)
 ``gradproof list``    list the built-in claims (id, kind, verdict-free)
 ``gradproof check``   check the claims (and implementations) defined in your own Python files
 
@@ -125,9 +126,43 @@ def _write_reports(results, t0, *, seed, points, out_md, out_json, command, stre
 from .jaxcache import JAX_CACHE_ENV, enable_jax_cache, jax_cache_dir  # noqa: E402,F401
 
 
+def _html_ready(command: str) -> bool:
+    """Before a run that ends in an HTML page: Node and KaTeX are there, or say what to install
+    (on stderr, as ``<command>: error: ...``) and return False."""
+    from .report.katex import KatexUnavailable, require
+
+    try:
+        require()
+    except KatexUnavailable as err:
+        print(f"{command}: error: {err}", file=sys.stderr)
+        return False
+    return True
+
+
+def _write_page(path, source, command: str, stream=None) -> bool:
+    """Render ``source`` (:class:`checkers.report.html.ReportSource`) to the HTML page ``path``
+    and print its path; False (with the reason on stderr) if it cannot be built or written."""
+    from .report.html import ReportError, render_html, write_html
+    from .report.katex import KatexUnavailable
+
+    try:
+        page = render_html(source)
+        p = write_html(path, page)
+    except (KatexUnavailable, ReportError, OSError) as err:
+        print(f"{command}: error: cannot write the HTML report: {err}", file=sys.stderr)
+        return False
+    print(f"wrote {p}", file=stream or sys.stdout)
+    for f in page.failures:
+        print(f"{command}: warning: KaTeX rejected {f['tex']!r} ({f['error']}); the page shows it "
+              "as KaTeX's error text", file=sys.stderr)
+    return True
+
+
 def _cmd_report(args) -> int:
     import derivations
 
+    if args.html and not _html_ready("gradproof report"):
+        return 2
     enable_jax_cache()
 
     claims = derivations.catalog()
@@ -146,6 +181,16 @@ def _cmd_report(args) -> int:
     except WorkerError as err:  # a worker died or raised: say which claim, write no report
         print(f"gradproof report: error: {err}", file=sys.stderr)
         return 1
+    if args.html:   # from the files just written: nothing is rendered or checked twice
+        from .report.html import ReportError, ReportSource
+
+        try:
+            source = ReportSource.from_files(out / "proof-report.md", out / "proof-report.json")
+        except ReportError as err:
+            print(f"gradproof report: error: {err}", file=sys.stderr)
+            return 2
+        if not _write_page(out / "proof-report.html", source, "gradproof report"):
+            return 2
     return 0
 
 
@@ -330,6 +375,8 @@ def _cmd_check(args) -> int:
     from .report import write_json, write_markdown
 
     t0 = time.monotonic()
+    if args.html and not _html_ready("gradproof check"):
+        return 2
     enable_jax_cache()
     entries, errors = [], []   # errors: (where, message)
     for i, path in enumerate(args.files):
@@ -394,6 +441,20 @@ def _cmd_check(args) -> int:
     except OSError as err:
         print(f"gradproof check: cannot write the report: {err}", file=sys.stderr)
         return 2
+    if args.html:
+        from .report.html import ReportSource
+
+        meta = {"wall_seconds": round(wall, 2),
+                "input_errors": [{"where": w, "message": m} for w, m in errors]}
+        try:
+            source = ReportSource.from_results(results, seed=args.seed, points=args.points,
+                                               command="gradproof check", wall_seconds=wall,
+                                               meta=meta)
+        except OSError as err:   # the figures' temporary folder
+            print(f"gradproof check: cannot write the HTML report: {err}", file=sys.stderr)
+            return 2
+        if not _write_page(args.html, source, "gradproof check"):
+            return 2
     status = exit_status(results, errors)
     counts = {}
     for r in results:
@@ -435,6 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--points", type=int, default=DEFAULT_POINTS, help="sample points per claim")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--only", nargs="*", help="only claims whose id starts with one of these")
+    r.add_argument("--html", action="store_true",
+                   help="also write proof-report.html in the output folder: one self-contained "
+                   "page (math rendered by KaTeX when it is built: needs Node.js and "
+                   "`npm ci --prefix tools/katex`)")
     from .parallel import DEFAULT_JOBS
 
     r.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
@@ -455,6 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--points", type=int, default=DEFAULT_POINTS, help="sample points per claim")
     ck.add_argument("--md", metavar="FILE", help="also write a Markdown report to FILE")
     ck.add_argument("--json", metavar="FILE", help="also write a JSON report to FILE")
+    ck.add_argument("--html", metavar="FILE", help="also write the report as one self-contained "
+                    "HTML page to FILE (needs Node.js and `npm ci --prefix tools/katex`)")
     ck.add_argument("--symbolic-seconds", type=float, default=USER_SYMBOLIC_SECONDS,
                     help=f"time bound for SymPy per claim (default {USER_SYMBOLIC_SECONDS:g} s); "
                     "over it the symbolic witness is UNDECIDED")

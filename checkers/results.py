@@ -161,6 +161,15 @@ class ClaimResult:
                  for i, (name, n) in enumerate(counts)]
         return ", ".join(parts) + " (beyond the referee's reach or budget)"
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's display of the result: the claim's section of the Markdown report (statement
+        as math, verdict, the witnesses' table, the counterexample worked by hand, where it holds),
+        from :func:`checkers.report.notebook.result_markdown`.  The report imports this module,
+        so the renderer is reached through the lazy ``checkers`` namespace when called."""
+        import checkers
+
+        return checkers.report.result_markdown(self)
+
     def __str__(self) -> str:
         """The verdict line (with the message, and the points left unchecked: never only in the
         JSON), then one line per witness and the counterexample."""

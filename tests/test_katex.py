@@ -1,5 +1,6 @@
 """Every formula of the generated report renders with KaTeX (Node, ``katex.renderToString`` with
-``throwOnError: true``), and a broken formula is rejected.
+``throwOnError: true``), and a broken formula is rejected; so does every formula of the notebook
+display of a result (``_repr_markdown_``, Jupyter's ``$`` form).
 
 The renderer is installed by ``.ci/run`` (``npm ci`` in ``tools/katex``).  Without Node or without
 ``tools/katex/node_modules/katex`` these tests FAIL with the command to run: a report whose math
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -17,7 +19,8 @@ import pytest
 
 import checkers
 import derivations
-from checkers.report import extract_formulas, render_markdown
+from checkers.report import claim_lines, extract_formulas, render_markdown
+from checkers.report.markdown import BADGES
 from checkers.sampling import DEFAULT_POINTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -90,3 +93,73 @@ def test_extract_formulas_finds_display_and_inline_math():
     assert [(f["tex"], f["display"]) for f in found] == [
         ("a \\in (0, 1)", False), ("b", False), ("\\frac{1}{2}", True)]
     assert [f["line"] for f in found] == [3, 3, 5]
+
+
+# -- the notebook display (``_repr_markdown_``) -----------------------------------------------------
+
+#: results whose display has every kind of math: a scalar proof, a worked counterexample in
+#: exact arithmetic (``aligned``), an any-K counterexample with a region formula, an experiment
+REPR_IDS = ["mse_sigmoid.grad_w", "bce_sigmoid.second_derivative_vanishes_at_y",
+            "miranda.dl_df_as_written", "experiments.softmax_sweep_tie_hardmax"]
+
+_DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", re.S | re.M)
+_INLINE_DOLLAR = re.compile(r"\$([^$\n]+?)\$")
+
+
+def dollar_formulas(markdown: str) -> list:
+    """Every formula of Jupyter-form Markdown (``$$`` blocks, ``$...$``), in order."""
+    out = [{"tex": m.group(1), "display": True, "at": m.start()} for m in _DISPLAY.finditer(markdown)]
+    rest = _DISPLAY.sub(lambda m: " " * len(m.group(0)), markdown)
+    out += [{"tex": m.group(1), "display": False, "at": m.start()} for m in _INLINE_DOLLAR.finditer(rest)]
+    return sorted(out, key=lambda f: f["at"])
+
+
+def test_notebook_display_of_results_renders_with_katex(result_of):
+    """``ClaimResult._repr_markdown_``: the report's section of the claim with its math in
+    Jupyter's ``$`` form; every formula renders, and they are the report's formulas."""
+    formulas = []
+    for cid in REPR_IDS:
+        res = result_of(cid)
+        md = res._repr_markdown_()
+        assert md.startswith(f"### `{cid}` — {res.claim.title}\n"), cid
+        assert f"$$\n{res.claim.statement}\n$$" in md and "$`" not in md and "```math" not in md
+        assert f"**{BADGES[res.verdict]}**" in md
+        assert "| witness | result | method | worst rel. error | tolerance | points | evidence |" in md
+        if res.verdict == "REFUTED":
+            assert "**Counterexample" in md and "**Where it holds**" in md, cid
+        found = dollar_formulas(md)
+        report = extract_formulas("\n".join(claim_lines(res)))
+        assert [(f["tex"], f["display"]) for f in found] == [(f["tex"], f["display"]) for f in report], cid
+        formulas += found
+    assert r"\begin{aligned}" in "".join(f["tex"] for f in formulas)
+    answer = katex_check(formulas)
+    assert answer["checked"] == len(formulas)
+    assert not answer["failures"], _failures_text(formulas, answer)
+
+
+def test_notebook_display_of_an_implementation_renders_with_katex():
+    """``ImplementationResult._repr_markdown_``: the implementation, the comparison, and the
+    derivation's own verdict with its counterexample worked by hand (here the derivation is
+    wrong: d(u^3)/du written 3u, and the code computes what the derivation says)."""
+    import sympy as sp
+
+    from checkers.implementation import verify_implementation
+    from derivations import real_line
+    from derivations.build import gradient_claim
+
+    u = sp.Symbol("u", real=True)
+    claim = gradient_claim("repr.cube", u**3, u, 3 * u, domain={u: real_line()})
+    res = verify_implementation(lambda v: v**3, claim, grad=lambda v: 3 * v, name="cube",
+                                points=64, symbolic_seconds=5)
+    md = res._repr_markdown_()
+    assert md.startswith("### `repr.cube.impl_cube`")
+    assert "Implementation `cube` of the claim `repr.cube`." in md
+    assert f"**{BADGES[res.verdict]}**" in md and "| implementation gradient |" in md
+    assert "**The derivation itself:** ❌ REFUTED" in md
+    tail = md[md.index("**The derivation itself:**"):]
+    assert "**Counterexample, worked by hand**" in tail and "**Where it holds**" in tail
+    formulas = dollar_formulas(md)
+    assert f"$$\n{claim.statement}\n$$" in md and len(formulas) >= 3
+    answer = katex_check(formulas)
+    assert answer["checked"] == len(formulas)
+    assert not answer["failures"], _failures_text(formulas, answer)

@@ -57,6 +57,15 @@ class ImplementationResult(ClaimResult):
     claim_result: ClaimResult | None = None
     name: str = ""
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's display: which function implements which claim, the comparison as the
+        report shows a claim (statement as math, verdict, the witnesses' table, the
+        counterexample), then the verdict on the derivation itself
+        (:func:`checkers.report.notebook.implementation_markdown`)."""
+        from ..report.notebook import implementation_markdown
+
+        return implementation_markdown(self)
+
     def __str__(self) -> str:
         notes = [x for x in (self.message, self.unchecked_note()) if x]
         lines = [f"{self.target.id} implemented by {self.name}: {self.verdict}"

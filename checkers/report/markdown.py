@@ -30,7 +30,8 @@ from ..results import HOLDS
 from .figures import REGIME_ORDER, figure_entries, renderers, write_figures
 from .markup import anchor, cell, inline_math, math_block, short_tex, tex
 
-__all__ = ["render_markdown", "write_markdown", "TOLERANCES", "environment", "worked_counterexample"]
+__all__ = ["render_markdown", "write_markdown", "TOLERANCES", "environment", "worked_counterexample",
+           "claim_lines", "outcome_lines", "region_lines", "BADGES"]
 
 TOLERANCES = [
     ("symbolic", "exact: the residual reduces to 0 (cancel, then simplify, under a time bound), or an "
@@ -61,8 +62,9 @@ TOLERANCES = [
                        "decides the true value)"),
 ]
 
-_BADGE = {"PROVED": "✅ PROVED", "VERIFIED": "☑️ VERIFIED", "REFUTED": "❌ REFUTED",
+BADGES = {"PROVED": "✅ PROVED", "VERIFIED": "☑️ VERIFIED", "REFUTED": "❌ REFUTED",
           "DISPUTED": "⚠️ DISPUTED", "UNDECIDED": "❔ UNDECIDED", "ERROR": "💥 ERROR"}
+"""Verdict -> how the report writes it (an emoji, then the verdict)."""
 _GENERIC = Renderer()
 
 
@@ -219,10 +221,20 @@ def _figure_lines(claim_id, entries) -> list:
 
 
 def _claim_section(r, entries) -> list:
+    """A claim's section of the report: its anchor, then :func:`claim_lines`."""
+    return [f'<a id="{anchor(r.claim.id)}"></a>', ""] + claim_lines(r, entries)
+
+
+def claim_lines(r, entries=()) -> list:
+    """One claim as Markdown lines (the report's section without its anchor; also the notebook
+    display of a result, :mod:`checkers.report.notebook`): heading, verdict, source, statement,
+    domain, formalization, symbolic residual, the kind's evidence, figures (``entries``: the
+    report's :class:`~checkers.report.figures.FigureEntry` list; none for a lone result), the
+    witnesses' table, the sample, then :func:`outcome_lines`."""
     c = r.claim
     render = _render(c)
-    lines = [f'<a id="{anchor(c.id)}"></a>', "", f"### `{c.id}` — {c.title}", "",
-             f"**{_BADGE.get(r.verdict, r.verdict)}**" + (f" — {r.message}" if r.message else ""),
+    lines = [f"### `{c.id}` — {c.title}", "",
+             f"**{BADGES.get(r.verdict, r.verdict)}**" + (f" — {r.message}" if r.message else ""),
              "", f"Source: {c.source.author} ({c.source.year}), *{c.source.document}*, "
              f"section “{c.source.section}”.", ""]
     lines += math_block(c.statement)
@@ -237,12 +249,19 @@ def _claim_section(r, entries) -> list:
     lines += _figure_lines(c.id, entries)
     lines += _witness_table(r)
     lines += _sample_line(r)
-    ce = r.counterexample
-    if ce is not None and r.verdict in ("REFUTED", "DISPUTED"):
-        lines += worked_counterexample(c, ce) or _plain_counterexample(ce)
-    lines += region_lines(r)
+    lines += outcome_lines(r)
     lines.append("")
     return lines
+
+
+def outcome_lines(r) -> list:
+    """A refuted or disputed claim's counterexample block (the kind's worked one, or the generic
+    one), then :func:`region_lines`; only the region for a claim that holds."""
+    ce = r.counterexample
+    lines = []
+    if ce is not None and r.verdict in ("REFUTED", "DISPUTED"):
+        lines += worked_counterexample(r.claim, ce) or _plain_counterexample(ce)
+    return lines + region_lines(r)
 
 
 def region_lines(r) -> list:
@@ -309,7 +328,7 @@ def render_markdown(results, *, seed: int, points: int, command: str = "gradproo
         "",
         "Sources: " + "; ".join(docs) + ".",
         "",
-        "**Verdicts:** " + ", ".join(f"{_BADGE.get(k, k)}: {v}" for k, v in counts.items())
+        "**Verdicts:** " + ", ".join(f"{BADGES.get(k, k)}: {v}" for k, v in counts.items())
         + f" — {len(results)} claims.",
         "",
         *_INTRO_VERDICTS,
@@ -334,14 +353,14 @@ def render_markdown(results, *, seed: int, points: int, command: str = "gradproo
         pts = r.points or "–"
         lines.append(
             f"| {i} | [`{r.claim.id}`](#{anchor(r.claim.id)}) {cell(r.claim.title)} | "
-            f"{cell(r.claim.source.section)} | {_BADGE.get(r.verdict, r.verdict)} | "
+            f"{cell(r.claim.source.section)} | {BADGES.get(r.verdict, r.verdict)} | "
             f"{sym.status if sym else '–'} | " + " | ".join(cells) + f" | {pts} |")
     bad = [r for r in results if r.verdict not in HOLDS]
     if bad:
         lines += ["", "## Refuted, disputed and undecided claims", ""]
         for r in bad:
             where = f" Holds: {cell(r.region.text)} ({r.region.status})." if r.region else ""
-            lines.append(f"- {_BADGE.get(r.verdict, r.verdict)} [`{r.claim.id}`](#{anchor(r.claim.id)}) "
+            lines.append(f"- {BADGES.get(r.verdict, r.verdict)} [`{r.claim.id}`](#{anchor(r.claim.id)}) "
                          f"{cell(r.claim.title)}: {cell(_one_line_counterexample(r))}{where}")
     lines.append("")
     for render, rs in renderers(results):

@@ -5,7 +5,9 @@ Math renders with GitHub's MathJax: display equations go in fenced ``math`` bloc
 Markdown never eats a backslash (SYMPY-NOTES).  Expressions are printed by :func:`tex` (SymPy's
 LaTeX with $\ln$, and powers of opaque functions such as $\sigma(z)^2$ printed correctly).
 :func:`extract_formulas` finds every formula of a report again (``tests/test_katex.py`` parses
-each one with KaTeX).
+each one with KaTeX); :func:`substitute_formulas` replaces each one (the HTML page puts KaTeX's
+HTML there, :mod:`checkers.report.html`), and :func:`dollar_math` rewrites them in the
+``$...$`` / ``$$...$$`` form Jupyter renders (:mod:`checkers.report.notebook`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import re
 
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["tex", "inline_math", "math_block", "extract_formulas", "cell", "anchor", "MAX_TEX",
-           "short_tex"]
+__all__ = ["tex", "inline_math", "math_block", "extract_formulas", "substitute_formulas",
+           "dollar_math", "cell", "anchor", "MAX_TEX", "short_tex"]
 
 MAX_TEX = 320
 """Longer expressions are shown by their value only."""
@@ -72,6 +74,29 @@ def extract_formulas(markdown: str) -> list:
         out.append({"tex": m.group(1), "display": False, "line": outside.count("\n", 0, m.start()) + 1})
     out.sort(key=lambda f: f["line"])
     return out
+
+
+def substitute_formulas(markdown: str, replace) -> str:
+    """``markdown`` with every formula that :func:`extract_formulas` finds replaced by
+    ``replace(tex, display)``, called in document order; the text around each formula is kept
+    as it is (the line break after a fenced block included)."""
+    spans = []
+    for m in _FENCE.finditer(markdown):
+        whole = m.group(0)
+        spans.append((m.start(), m.end(), m.group(1), True, whole[whole.rindex("```") + 3:]))
+    outside = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
+    spans += [(m.start(), m.end(), m.group(1), False, "") for m in _INLINE.finditer(outside)]
+    out, pos = [], 0
+    for start, end, t, display, after in sorted(spans):
+        out += [markdown[pos:start], replace(t, display), after]
+        pos = end
+    return "".join(out) + markdown[pos:]
+
+
+def dollar_math(markdown: str) -> str:
+    """The report's math in the form Jupyter (and most Markdown renderers with MathJax or KaTeX)
+    read: ``$$`` lines around display math, ``$...$`` inline."""
+    return substitute_formulas(markdown, lambda t, display: f"$$\n{t}\n$$" if display else f"${t}$")
 
 
 def anchor(cid: str) -> str:
