@@ -24,7 +24,7 @@ import sympy as sp
 
 from .regions import Region
 
-__all__ = ["rate_runs", "reading_runs", "rate_deviation", "rate_region", "rate_text"]
+__all__ = ["rate_runs", "reading_runs", "epoch_runs", "rate_deviation", "rate_region", "rate_text"]
 
 
 def _record(claim, backend, series, label, rate_text_, failures) -> dict:
@@ -66,6 +66,44 @@ def reading_runs(claim, backend: str, failures) -> list:
         rates = ", ".join(f"{p.rstrip('_')} eta = {rate_text(r)}" for p, r in pairs)
         out.append(_record(claim, backend, series, f"{label} ({rates})", "", failures))
     return out
+
+
+def epoch_runs(claim, backend: str, failures) -> list:
+    """One record per epoch reading of ``claim.open_rate`` (``epochs``): ``{"epoch", "holds",
+    "admissible"}``, the grid rates where the claim's criteria, and the document's sentences
+    about the same runs together, hold when read at that epoch (:meth:`OpenRate.at_epoch`)."""
+    orate = claim.open_rate
+    out = []
+    for e in orate.epochs:
+        own, joint = orate.at_epoch(claim.criteria, e), orate.at_epoch(orate.joint, e)
+        held, admissible = [], []
+        for r in orate.grid:
+            series = claim.at_rates(lambda name, r=r: r)
+            if not failures(claim, backend, series, own)[1]:
+                held.append(rate_text(r))
+            if not joint or not failures(claim, backend, series, joint)[1]:
+                admissible.append(rate_text(r))
+        out.append({"epoch": int(e), "holds": held, "admissible": admissible})
+    return out
+
+
+def _epochs_text(claim, rows) -> str:
+    """For each epoch reading: the claim holds at an admissible rate, fails at every admissible
+    rate, or no rate is admissible (the document's sentences about the runs disagree there)."""
+    def group(pred):
+        return ", ".join(str(r["epoch"]) for r in rows if pred(r))
+
+    holds = group(lambda r: set(r["holds"]) & set(r["admissible"]))
+    fails = group(lambda r: r["admissible"] and not set(r["holds"]) & set(r["admissible"]))
+    none = group(lambda r: not r["admissible"])
+    parts = [f"holds at an admissible rate for T = {holds}" if holds else
+             "holds at an admissible rate for no T"]
+    if fails:
+        parts.append(f"fails at every admissible rate for T = {fails}")
+    if none:
+        parts.append(f"no rate is admissible for T = {none}")
+    return (f"; with the epoch count read as T = {', '.join(str(r['epoch']) for r in rows)} "
+            f"(the verdict reads T = {claim.open_rate.epoch}): " + "; ".join(parts))
 
 
 def rate_deviation(claim, deviation) -> float:
@@ -120,10 +158,16 @@ def rate_region(claim, witnesses) -> Region:
         text += (f"; the document's sentences about these runs hold together at eta "
                  f"{_runs_text(hi, 'admissible')}, where this one "
                  + ("holds" if both else "fails"))
+    epochs = {w.witness: w.extra.get("epochs") for w in witnesses if w.extra.get("epochs")}
+    cells = tuple((f"eta = {r['rate']}", ("holds" if r["holds"] else "fails")
+                   + (", admissible" if r["admissible"] else "")) for r in hi)
+    if epochs.get("high precision"):
+        e_hi = epochs["high precision"]
+        agree = agree and epochs.get("float64 run") == e_hi
+        text += _epochs_text(claim, e_hi)
+        cells += tuple((f"T = {r['epoch']}", f"holds at eta {', '.join(r['holds']) or 'none'}; "
+                        f"admissible eta {', '.join(r['admissible']) or 'none'}") for r in e_hi)
     return Region(text=text, status="VERIFIED" if agree else "UNDECIDED", nowhere=not held,
                   witness=("both runs (float64 and 50 digits) at every rate" if agree else
                            "the 50-digit run; the float64 run disagrees at some rate"),
-                  cells=tuple((f"eta = {r['rate']}", ("holds" if r["holds"] else "fails")
-                               + (", admissible" if r["admissible"] else ""))
-                              for r in hi),
-                  evidence=evidence)
+                  cells=cells, evidence=evidence)

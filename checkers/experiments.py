@@ -287,11 +287,13 @@ def _with_relation(claim, recs):
 def _open_rate(claim, name, backend, method, tol, t0, extra, per_point=None) -> WitnessResult:
     """The witness over the learning rates of ``claim.open_rate`` (:mod:`checkers.experiment_rates`):
     PASS when the claim holds at some rate of the grid, FAIL when at none."""
-    from .experiment_rates import rate_deviation, rate_runs, reading_runs
+    from .experiment_rates import epoch_runs, rate_deviation, rate_runs, reading_runs
 
     rows = rate_runs(claim, backend, criteria_failures)
     readings = reading_runs(claim, backend, criteria_failures)
     extra = {**extra, "rates": rows, "readings": readings}
+    if claim.open_rate.epochs:
+        extra["epochs"] = epoch_runs(claim, backend, criteria_failures)
     n = sum(s.length() for s in claim.series) * (len(rows) + len(readings))
     dev = rate_deviation(claim, deviation) if backend == "float64" else None
     common = dict(method=method + f"; every series at each of {len(rows)} learning rates",

@@ -329,6 +329,11 @@ class OpenRate:
     first prefix its name starts with), reported beside the region; ``why``: why this range.
     Each series' own ``learning_rate`` is the one drawn in the figure.
 
+    ``epoch``, ``epochs``, ``epochs_why``: an epoch count the text leaves open as well (the
+    number in the criteria, the readings it is also judged at, and why): the verdict is read at
+    ``epoch``; the region reports, for each reading, the rates where the sentence holds
+    (:meth:`at_epoch`).
+
     ``joint``: the criteria of every sentence the document states about the same runs.  They
     describe one set-up with one (unstated) rate, so a rate is *admissible* when all of them hold
     there; the claim holds when its own criteria hold at some admissible rate.  Without it a
@@ -341,8 +346,27 @@ class OpenRate:
     readings: tuple = ()
     why: str = ""
     joint: tuple = ()
+    epoch: Any = None
+    epochs: tuple = ()
+    epochs_why: str = ""
+
+    def at_epoch(self, criteria, e) -> tuple:
+        """``criteria`` read at epoch ``e`` instead of :attr:`epoch` (an epoch count the text leaves
+        open too, "the first few dozen epochs"): every ``at`` of a ``value``/``ratio``/``drop``
+        quantity and every number ``rhs`` equal to :attr:`epoch` becomes ``e``."""
+        def q(x):
+            if isinstance(x, Quantity) and x.op in ("value", "ratio", "drop") and x.at == self.epoch:
+                return dataclasses.replace(x, at=e)
+            return x
+
+        return tuple(dataclasses.replace(c, lhs=q(c.lhs), rhs=e if (
+            not isinstance(c.rhs, Quantity) and c.rhs == self.epoch) else q(c.rhs)) for c in criteria)
 
     def validate(self, cid: str, series) -> None:
+        if self.epochs and (self.epoch not in self.epochs or any(
+                int(e) != e or e < 1 for e in self.epochs)):
+            raise ClaimError(f"{cid}: open rate: the epoch readings must be positive whole numbers "
+                             f"that include the epoch of the criteria ({self.epoch})")
         rates = [_exact(v, "open rate: grid value", cid) for v in self.grid]
         if len(rates) < 2 or any(not (0 < a < b_) for a, b_ in zip(rates, rates[1:])) or rates[0] <= 0:
             raise ClaimError(f"{cid}: open rate: the grid needs at least two positive rates, "

@@ -9,6 +9,7 @@ the tie), never from the tool's output.  The expected verdicts follow from those
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -75,17 +76,24 @@ REFUTED = {"experiments.softmax_sweep_tie_hardmax"}
 GRID = [float(r) for r in de.TOY_RATES.grid]
 
 
-def _holds_at(claim_id, eta_mse, eta_ce):
-    """The toy criteria computed by hand at the given rates (hand_run, independent of the tool)."""
-    h = {f"{c}_{k}": hand_run(c, *start, eta=eta_mse if c == "mse" else eta_ce)
-         for c in ("mse", "ce") for k, start in (("00", (0.0, 0.0)), ("22", (2.0, 2.0)), ("0609", (0.6, 0.9)))}
+@functools.lru_cache(maxsize=None)
+def _hand_runs(eta_mse, eta_ce):
+    return {f"{c}_{k}": hand_run(c, *start, eta=eta_mse if c == "mse" else eta_ce)
+            for c in ("mse", "ce") for k, start in (("00", (0.0, 0.0)), ("22", (2.0, 2.0)), ("0609", (0.6, 0.9)))}
+
+
+def _holds_at(claim_id, eta_mse, eta_ce, epoch=48):
+    """The toy criteria computed by hand at the given rates (hand_run, independent of the tool),
+    with 'the first few dozen epochs' read as ``epoch``."""
+    h = _hand_runs(eta_mse, eta_ce)
+    e = epoch
     steps = lambda s: [b - a for a, b in zip(s, s[1:])]  # noqa: E731
     second = lambda s: [c - 2 * b + a for a, b, c in zip(s, s[1:], s[2:])]  # noqa: E731
     return {
-        "experiments.toy_mse_saturated_stalls": h["mse_22"][48] / h["mse_22"][0] > 0.95,
-        "experiments.toy_ce_saturated_plunges": first_below(h["ce_22"], 0.1) <= 48
-        and h["ce_22"][48] / h["ce_22"][0] < 0.1,
-        "experiments.toy_ce_origin_plunges": first_below(h["ce_00"], 0.1) <= 48,
+        "experiments.toy_mse_saturated_stalls": h["mse_22"][e] / h["mse_22"][0] > 0.95,
+        "experiments.toy_ce_saturated_plunges": first_below(h["ce_22"], 0.1) <= e
+        and h["ce_22"][e] / h["ce_22"][0] < 0.1,
+        "experiments.toy_ce_origin_plunges": first_below(h["ce_00"], 0.1) <= e,
         "experiments.toy_ce_saturated_is_not_slower": first_below(h["ce_22"], 0.1) <= first_below(h["ce_00"], 0.1)
         and first_below(h["mse_22"], 0.1) > first_below(h["mse_00"], 0.1),
         "experiments.toy_ce_tapers": all(max(steps(h[k])) < 0 and min(second(h[k])) >= -1e-15
@@ -109,6 +117,11 @@ def test_an_open_learning_rate_is_read_over_its_range(claim, result_of):
         own = _holds_at(claim.id, float(r), float(r))
         admissible = all(_holds_at(t, float(r), float(r)) for t in toy)   # every toy sentence
         cells[f"eta = {de.number_tex(r)}"] = ("holds" if own else "fails") + (", admissible" if admissible else "")
+    for t in de.TOY_RATES.epochs:   # the epoch readings of 'the first few dozen epochs'
+        own = [de.number_tex(r) for r in de.TOY_RATES.grid if _holds_at(claim.id, float(r), float(r), t)]
+        adm = [de.number_tex(r) for r in de.TOY_RATES.grid
+               if all(_holds_at(c, float(r), float(r), t) for c in toy)]
+        cells[f"T = {t}"] = f"holds at eta {', '.join(own) or 'none'}; admissible eta {', '.join(adm) or 'none'}"
     assert dict(reg.cells) == cells, claim.id
     assert reg.status == "VERIFIED" and reg.nowhere is (not any(v.startswith("holds") for v in cells.values()))
     nielsen = _holds_at(claim.id, 0.15, 0.005)
@@ -198,6 +211,26 @@ def test_a_flipped_threshold_is_refuted_by_both_runs():
     for name in ("float64 run", "high precision"):
         w = res.witness(name)
         assert w.status == "FAIL" and w.counterexample is not None, str(res)
+
+
+def test_epoch_readings_of_a_few_dozen():
+    """'The first few dozen epochs' read as 24 to 72 epochs: the criteria move with the reading
+    (and nothing else does); a later deadline can only be met at more rates; at the figure's
+    eta = 0.15 the origin plunge (51 epochs by hand) holds from T = 60 on, not at 48."""
+    orate = de.TOY_RATES
+    origin = next(c for c in de.CLAIMS if c.id == "experiments.toy_ce_origin_plunges")
+    (crit,) = orate.at_epoch(origin.criteria, 24)
+    assert crit.rhs == 24 and crit.lhs == origin.criteria[0].lhs
+    stalls = next(c for c in de.CLAIMS if c.id == "experiments.toy_mse_saturated_stalls")
+    (crit,) = orate.at_epoch(stalls.criteria, 60)
+    assert crit.lhs.at == 60 and crit.rhs == stalls.criteria[0].rhs   # the 95% threshold stays
+    cells = dict(checkers.verify(origin).region.cells)
+    held = [set(cells[f"T = {t}"].split(";")[0].removeprefix("holds at eta ").split(", "))
+            for t in orate.epochs]
+    assert all(a <= b for a, b in zip(held, held[1:])), held
+    assert "0.15" not in held[orate.epochs.index(48)] and "0.15" in held[orate.epochs.index(60)]
+    with pytest.raises(ClaimError, match="epoch readings"):
+        stalls.replace(open_rate=dataclasses.replace(orate, epochs=(24, 36)))
 
 
 def test_the_toy_sentences_hold_together_only_at_eta_0_2():
