@@ -8,6 +8,7 @@ cache as the command; a worker that dies gives an error naming the claims, not a
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -64,6 +65,11 @@ def test_jobs_2_writes_the_same_report_as_jobs_1(tmp_path):
     assert not problems, "\n\n".join(problems)
     assert sorted(p.name for p in (two / "figures").glob("*.png")) == [
         "gradient_error_vs_magnitude.png", "softmax_temperature_sweep.png"]
+    # two processes (this one and a new one) with one non-default seed: the same report above
+    # (PNG bytes included), and the seed is what both record
+    for out in (one, two):
+        assert json.loads((out / "proof-report.json").read_text())["seed"] == 5
+        assert "seed **5**" in (out / "proof-report.md").read_text()
 
 
 def _cache_dir_of_worker():

@@ -1,5 +1,9 @@
 """`gradproof report --seed N` is reproducible, and the committed reports/ is current.
 
+Two processes with one seed: the committed report (written by `gradproof report` in its own
+process) against the same report rebuilt here; a non-default seed in two processes:
+tests/test_report_jobs.py (this process at ``--jobs 1`` against a new one at ``--jobs 2``).
+
 Normalization: the only values allowed to change between two runs with the same seed (and the
 same versions) are timings: the Markdown's ``Wall time:`` line and the JSON keys in
 ``checkers.report.TIMING_KEYS``.  Figures are compared byte for byte: they are written with
@@ -12,8 +16,6 @@ from __future__ import annotations
 import difflib
 import json
 import pathlib
-import subprocess
-import sys
 
 import pytest
 
@@ -98,28 +100,6 @@ def test_committed_reports_are_current(tmp_path, monkeypatch, result_of):
     assert main(["report", "--out", str(tmp_path), "--jobs", "1"]) == 0
     problems = compare_folders(COMMITTED, tmp_path)
     assert not problems, STALE + "\n\n".join(problems)
-
-
-def _cli_report(out, seed):
-    args = [sys.executable, "-m", "checkers.cli", "report", "--only", "experiments.toy_ce",
-            "experiments.softmax_sweep_tie", "mse_sigmoid.grad_b", "bce_sigmoid.second_derivative_vanishes",
-            "--points", "64", "--seed", str(seed), "--out", str(out)]
-    return subprocess.run(args, capture_output=True, text=True, timeout=600, cwd=ROOT)
-
-
-def test_same_seed_same_report_in_two_processes(tmp_path):
-    """Two separate runs with one seed: identical Markdown, JSON (timings aside) and PNG bytes."""
-    a, b = tmp_path / "a", tmp_path / "b"
-    for out in (a, b):
-        run = _cli_report(out, 11)
-        assert run.returncode == 0, run.stdout + run.stderr
-    assert sorted(p.name for p in (a / "figures").glob("*.png")) == [
-        "gradient_error_vs_magnitude.png", "softmax_temperature_sweep.png", "toy_learning_curves.png"]
-    problems = compare_folders(a, b)
-    assert not problems, "\n\n".join(problems)
-    # and the seed is what is recorded
-    assert json.loads((a / "proof-report.json").read_text())["seed"] == 11
-    assert "seed **11**" in (a / "proof-report.md").read_text()
 
 
 def test_normalization_removes_timings_only():
