@@ -500,8 +500,9 @@ def _finite_sums(e, var, point, direction):
         return e, ""
     out = {}
     for t in sums:
-        if any(var in lim_.free_symbols for lim_ in t.limits[0][1:]) or len(t.limits) != 1:
-            return None
+        if len(t.limits) != 1 or any(var in b.free_symbols or b.has(sp.oo, -sp.oo)
+                                     for b in t.limits[0][1:]):
+            return None   # a series (infinite sum) needs uniform convergence: not this rule
         try:
             term = sp.limit(t.function, var, point, dir=direction)
         except NotImplementedError:   # "depends on the sign of ...": no one finite limit
@@ -520,7 +521,8 @@ def _squeeze(e, var, point, direction):
     same $L$, so does $F(v, S(v))$ (``softmax.limit_not_largest``: $1/(1 + e^{cd} + S) \to 0$
     for any other entries)."""
     sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
-    if len(sums) != 1 or not sums[0].function.is_positive or e.has(*_NOT_SMOOTH):
+    if len(sums) != 1 or not sums[0].function.is_positive or e.has(*_NOT_SMOOTH) or \
+            any(b.has(sp.oo, -sp.oo) for b in sums[0].limits[0][1:]):
         return None
     # a named symbol, not a Dummy: every Dummy moves SymPy's global Dummy counter, and with it
     # the printed order of later lambdified expressions (float64 rounding of other claims)

@@ -248,3 +248,15 @@ def test_squeeze_proves_a_limit_whatever_the_other_terms_do():
     assert symbolic_witness(lim(-1, 0)).status != "PROVED"
     bad = lim(1, sp.Integer(1))
     assert limit_witness(bad, sample(bad, 64)).status == "FAIL"
+
+
+def test_an_infinite_series_is_not_taken_term_by_term():
+    """S(c) = sum_{k>=1} (c/(k (k + c)) - 1/k) = -sum_k 1/(k + c): every term tends to 0, yet
+    S(c) = -(psi(c + 1) + gamma) -> -oo, so 1/(1 + e^S) -> 1, not the 1/2 that term-wise limits
+    give.  The term-wise rule is for finite sums only: this limit is not proved."""
+    c = sp.Symbol("c", positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    series = sp.Sum(c / (k * (k + c)) - 1 / k, (k, 1, sp.oo))   # each term -> 0; the sum does not
+    claim = d.LimitClaim(id="t.series", title="t", source=SRC, statement="s", expr=1 / (1 + sp.exp(series)),
+                         var=c, point=sp.oo, value=sp.Rational(1, 2), domain={c: d.positive()})
+    assert symbolic_witness(claim).status != "PROVED"
