@@ -260,3 +260,24 @@ def test_an_infinite_series_is_not_taken_term_by_term():
     claim = d.LimitClaim(id="t.series", title="t", source=SRC, statement="s", expr=1 / (1 + sp.exp(series)),
                          var=c, point=sp.oo, value=sp.Rational(1, 2), domain={c: d.positive()})
     assert symbolic_witness(claim).status != "PROVED"
+
+
+def test_a_sum_too_long_to_add_out_is_not_checked_not_passed():
+    """n up to 10^6: the sampled points with n beyond MAX_SUM_TERMS are named as not checked;
+    with every point beyond it the witness is UNDECIDED, not a pass."""
+    from checkers.evaluation import MAX_SUM_TERMS
+
+    c = sp.Symbol("c", positive=True)
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    t = sp.Symbol("t", integer=True, positive=True)
+    g = sp.IndexedBase("g")
+
+    def lim(lo):
+        return d.LimitClaim(id="t.long_sum", title="t", source=SRC, statement="s", var=c, point=sp.oo,
+                            expr=1 / (1 + sp.Sum(sp.exp(-c * g[t]), (t, 1, n))), value=1,
+                            domain={c: d.positive(), n: d.integers(lo, 10**6), g.label: d.positive()})
+
+    some = limit_witness(lim(0), sample(lim(0), 64))
+    assert some.status == "PASS" and f"need over {MAX_SUM_TERMS:,} sum terms: not checked" in some.method
+    none = limit_witness(lim(10**5), sample(lim(10**5), 64))
+    assert none.status == "UNDECIDED" and "none checked" in none.detail
