@@ -28,6 +28,7 @@ seed, no example database.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections import Counter
@@ -48,7 +49,7 @@ from .pointwise import decide
 from .results import FAIL
 from .sampling import Sample
 
-__all__ = ["edge_values", "variable_strategy", "point_strategy", "classify", "search",
+__all__ = ["claim_constants", "edge_values", "variable_strategy", "point_strategy", "classify", "search",
            "EdgeSearchResult", "point_checker", "uniform_sample", "as_sample", "confirm",
            "search_against_uniform", "SEARCH_RTOL"]
 
@@ -262,6 +263,54 @@ class EdgeSearchResult:
         return None if self.found is None else tuple(self.found.values())
 
 
+def claim_constants(claim) -> tuple:
+    """``(integers, floats)``: the numbers written in the claim's expressions and their
+    neighbours at distance 1, with both signs (a threshold ``z > 5`` of a ``Piecewise`` gives
+    5, 6 and 4, and their negatives): the values a mistake in this claim is likeliest to hinge on."""
+    ints, floats = set(), set()
+    for e in claim.expressions():
+        for a in sp.sympify(e).atoms(sp.Number):
+            if not a.is_finite:
+                continue
+            v = float(a)
+            if not math.isfinite(v):
+                continue
+            floats |= {v, -v, v + 1, -v - 1, v - 1, 1 - v}
+            if a.is_Integer and abs(int(a)) < 2**62:
+                ints |= {int(a), -int(a), int(a) + 1, -int(a) - 1}
+    return ints, floats
+
+
+@contextlib.contextmanager
+def _own_constants(claim):
+    """Hypothesis's pool of *local constants*, for the duration of a search: the claim's own
+    numbers (:func:`claim_constants`) instead of those of the modules imported so far.
+
+    Hypothesis (6.131 on) now and then draws a literal constant it parsed from the source of the
+    "local" modules already imported (``sys.modules``).  Which modules those are depends on what
+    the process ran before, so one seed gave different searches (the mutation table's edge rows
+    moved when other claims had been checked first in the same process).  The numbers of the
+    claim under search serve the same purpose (constants in the code under test are where bugs
+    hide) and are the same in every process.  Hypothesis offers no setting for this: its
+    provider's lookup is replaced for the duration, its cache of permitted constants cleared on
+    both sides; a hypothesis without these internals is left as it is."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        get, cache = providers._get_local_constants, providers.CONSTANTS_CACHE
+        ints, floats = claim_constants(claim)
+        pool = providers.Constants(integers=ints, floats=floats)
+    except (ImportError, AttributeError, TypeError):   # pragma: no cover - other hypothesis versions
+        yield
+        return
+    providers._get_local_constants = lambda: pool
+    cache.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = get
+        cache.cache.clear()
+
+
 class _Counterexample(AssertionError):
     """Raised inside the hypothesis test to mark a failing point (hypothesis then shrinks it)."""
 
@@ -292,7 +341,8 @@ def search(claim, *, max_examples: int = 300, seed: int = 0, shrink: bool = True
             raise _Counterexample(str(res.counterexample))
 
     try:
-        probe()
+        with _own_constants(claim):
+            probe()
     except _Counterexample:
         pass
     except HypothesisException:  # e.g. Flaky: report what was found, never hide it

@@ -186,3 +186,43 @@ def test_true_sigmoid_derivative_has_no_counterexample_anywhere(zv):
         assert w.extra["unchecked"] == 1 and "beyond the referee's reach" in w.detail, w.detail
     else:
         assert w.status == "PASS", w.detail
+
+
+def test_search_draws_the_claims_constants_not_those_of_the_modules_imported_before(
+        tmp_path, monkeypatch):
+    """Hypothesis also draws literal constants parsed from the local modules already imported,
+    so a search with one seed depended on what the process had imported first (seen in the
+    mutation table).  During a search the pool is the claim's own numbers, both signs, even with
+    a local module full of other constants just imported; afterwards hypothesis's lookup is back."""
+    import contextlib
+    import importlib
+    import sys
+
+    from hypothesis.internal.conjecture import providers
+
+    claim = next(m for m in M.mutants() if m.id == "bce_sigmoid.grad_w.mut_saturated_one_z_gt_5").claim()
+    ints, floats = E.claim_constants(claim)
+    assert {5, -5} <= ints and {5.0, -5.0} <= floats          # the mutant's threshold z > 5
+    (tmp_path / "gp_local_constants.py").write_text("C = [1.2345e-7, 0.37125, 123.25]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("gp_local_constants")
+    try:
+        real = providers._get_local_constants
+        with E._own_constants(claim):
+            assert providers._get_local_constants().floats == floats
+        assert providers._get_local_constants is real and 0.37125 in real().floats
+        pools = []                                             # and the search runs inside it
+        own = E._own_constants
+
+        @contextlib.contextmanager
+        def recording(c):
+            with own(c):
+                pools.append(set(providers._get_local_constants().floats))
+                yield
+
+        monkeypatch.setattr(E, "_own_constants", recording)
+        edge = next(m for m in M.mutants() if m.id == "bce_sigmoid.dc_da.mut_edge_a_below_1e_8").claim()
+        assert E.search(edge, seed=7, max_examples=20).found is not None
+        assert pools == [E.claim_constants(edge)[1]] and 0.37125 not in pools[0]
+    finally:
+        sys.modules.pop("gp_local_constants", None)
