@@ -103,6 +103,7 @@ class _Sums:
         slots = [sp.Symbol(f"_gradproof_sum{i}") for i in range(len(sums))]   # no Dummy: see _squeeze
         self.outer = mpmath_fn((claim.var, *scalars, *slots),
                                sp.ImmutableMatrix([[claim.expr.xreplace(dict(zip(sums, slots)))]]))
+        self.labels = frozenset(labels)
         self.parts = []
         for t in sums:
             if len(t.limits) != 1 or t.function.has(sp.Sum):
@@ -178,8 +179,8 @@ def limit_witness(claim, sample) -> WitnessResult:
     if params:
         cols = [sample.variables.index(p) for p in params]
         ok = _resolvable(claim, params, sample.points[:, cols])
-        labels_ = sample.regimes.astype(str)
-        pick = sorted(int(np.flatnonzero(ok & (labels_ == r))[0]) for r in np.unique(labels_[ok]))
+        regimes = sample.regimes.astype(str)
+        pick = sorted(int(np.flatnonzero(ok & (regimes == r))[0]) for r in np.unique(regimes[ok]))
         rows = [tuple(sample.points[i, c] for c in cols) for i in pick]
         if not rows:
             return WitnessResult("numeric sequence", UNDECIDED, method="mpmath sequence",
@@ -193,7 +194,6 @@ def limit_witness(claim, sample) -> WitnessResult:
     sums = None
     if labels or claim.expr.has(sp.Sum):
         sums = _Sums(claim, [p for p in params if p not in labels], labels)
-        sums.labels = labels
     with mpmath.workdps(2 * max(_STEPS) + 60):
         skipped = 0
         for row, prm in enumerate(rows):
