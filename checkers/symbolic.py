@@ -485,6 +485,17 @@ def _inequality(claim, deadline):
     return UNDECIDED, "no sign certificate found and no simple point refutes it", None, ""
 
 
+def _var_sums(e, var) -> list:
+    """The sums of ``e`` that depend on the limit variable; empty unless every one is finite,
+    over one index, with bounds free of ``var`` (a series, an infinite sum, needs uniform
+    convergence: neither rule below applies to it)."""
+    sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
+    if any(len(t.limits) != 1 or any(var in b.free_symbols or b.has(sp.oo, -sp.oo)
+                                     for b in t.limits[0][1:]) for t in sums):
+        return []
+    return sums
+
+
 def _finite_sums(e, var, point, direction):
     r"""``(F, how)``: ``e`` with each finite sum $\sum_{k=a}^{b} f_k(v)$ (bounds free of the
     limit variable $v$) replaced by its limit $\sum_{k=a}^{b} \lim f_k$, when every term has
@@ -495,14 +506,11 @@ def _finite_sums(e, var, point, direction):
     continuous there (:func:`sum_limit`).  ``None`` when a term's limit is infinite, depends on
     the term in an unknown way, or SymPy cannot take it.
     """
-    sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
+    sums = _var_sums(e, var)
     if not sums:
         return e, ""
     out = {}
     for t in sums:
-        if len(t.limits) != 1 or any(var in b.free_symbols or b.has(sp.oo, -sp.oo)
-                                     for b in t.limits[0][1:]):
-            return None   # a series (infinite sum) needs uniform convergence: not this rule
         try:
             term = sp.limit(t.function, var, point, dir=direction)
         except NotImplementedError:   # "depends on the sign of ...": no one finite limit
@@ -520,9 +528,8 @@ def _squeeze(e, var, point, direction):
     between $F(v, 0)$ and $F(v, \infty) = \lim_{s \to \infty} F(v, s)$; when both tend to the
     same $L$, so does $F(v, S(v))$ (``softmax.limit_not_largest``: $1/(1 + e^{cd} + S) \to 0$
     for any other entries)."""
-    sums = [t for t in e.atoms(sp.Sum) if var in t.free_symbols]
-    if len(sums) != 1 or not sums[0].function.is_positive or e.has(*_NOT_SMOOTH) or \
-            any(b.has(sp.oo, -sp.oo) for b in sums[0].limits[0][1:]):
+    sums = _var_sums(e, var)
+    if len(sums) != 1 or not sums[0].function.is_positive or e.has(*_NOT_SMOOTH):
         return None
     # a named symbol, not a Dummy: every Dummy moves SymPy's global Dummy counter, and with it
     # the printed order of later lambdified expressions (float64 rounding of other claims)
@@ -562,6 +569,8 @@ def sum_limit(claim):
         e = e.xreplace(signed)
     if not any(var in t.free_symbols for t in e.atoms(sp.Sum)):
         return sp.limit(e, var, claim.point, dir=claim.direction).xreplace(unsign), "sympy.limit"
+    if not _var_sums(e, var):
+        return sp.Limit(claim.expr, var, claim.point), ""
     got = _finite_sums(e, var, claim.point, claim.direction)
     if got is None or var in got[0].free_symbols or got[0].has(*_NOT_SMOOTH):
         got = _squeeze(e, var, claim.point, claim.direction)
@@ -581,7 +590,7 @@ def _limit(claim, deadline):
     got = got.xreplace({s: sp.nsimplify(iv.lo) for s, iv in claim.domain if iv.is_point})
     if got.has(sp.Limit):
         return UNDECIDED, "sympy.limit returned an unevaluated limit", None, sp.sstr(got)
-    how = f"{rule} gives {sp.sstr(got)}" if rule != "sympy.limit" else f"sympy.limit gives {sp.sstr(got)}"
+    how = f"{rule} gives {sp.sstr(got)}"
     diff = sp.simplify(got - claim.value) if not (got.is_infinite or claim.value.is_infinite) else (
         0 if got == claim.value else 1)
     if diff == 0:
@@ -597,7 +606,7 @@ def _limit(claim, deadline):
     where = {str(p): sp.sstr(v) for p, v in at.items()}
     ce = Counterexample(point={**where, str(claim.var): f"-> {sp.sstr(claim.point)}{claim.direction if claim.point.is_finite else ''}"},
                         claimed=sp.sstr(claim.value.xreplace(at)), true=sp.sstr(true),
-                        confirmed="sympy.limit" if rule == "sympy.limit" else rule,
+                        confirmed=rule,
                         found_by="symbolic")
     return DISPROVED, f"{how}, not {sp.sstr(claim.value.xreplace(at))}" + (
         " (at " + ", ".join(f"{k} = {v}" for k, v in where.items()) + ")" if at else ""), ce, sp.sstr(got)
