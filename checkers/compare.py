@@ -120,9 +120,10 @@ def typical_magnitude(values) -> np.ndarray:
     return out
 
 
-def rounding_bound(mag, scale, k: float):
-    r"""The absolute rounding allowance $K\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}$ of a
-    float64 computation of a quantity, entry by entry (``mag`` (N, k) or (k,), ``scale`` (k,)).
+def rounding_bound(mag, scale, k: float, flush=1.0):
+    r"""The absolute rounding allowance $K\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}
+    \max(1, F(x))$ of a float64 computation of a quantity, entry by entry (``mag`` (N, k) or
+    (k,), ``scale`` (k,), ``flush`` $F$ scalar or like ``mag``).
 
     Derivation.  Code computes the quantity $q$ by *some* float64 program $P$, not the
     formula $F$ a claim writes; its error is about $\epsilon M_P(x)$, $M_P$ the running error
@@ -141,7 +142,12 @@ def rounding_bound(mag, scale, k: float):
       $\sigma(1 - \sigma)$, $1 - \sigma$ exact only to $10^{-16}$ absolute.
 
     $K$ (64) allows for that many roundings of that size; the last term is the smallest normal
-    float64 (XLA on CPU flushes subnormal results to 0).  With the relative term
+    float64 $\lambda$ (XLA on CPU flushes subnormal results to 0), times $F$
+    (:func:`checkers.highprec.flush_amplification`, Higham's underflow term) where a flushed
+    intermediate is amplified: $e^{t}(t - z + 1)$ at $t = -720$, $z = -10^{300}$ is
+    $2.0\cdot10^{-13}$, yet its factor $e^{t}$ is subnormal and XLA returns 0
+    (``optax.losses.kl_divergence_with_log_targets``).  Only the referee passes an $F$ (at the
+    points float64 did not decide); elsewhere $F \le 1$.  With the relative term
     $\mathrm{rtol}\max(|c|, |t|)$ of :func:`float64_agree` this is the implementation check's
     rule $|c - t| \le 10^{-12}\max(|c|, |t|) + 64\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}$.
     ``mag`` NaN (float64 could not evaluate $M$) gives NaN: that entry passes no float64 test
@@ -152,7 +158,7 @@ def rounding_bound(mag, scale, k: float):
     mag = np.asarray(mag, dtype=np.float64)
     scale = np.asarray(scale, dtype=np.float64)
     with np.errstate(invalid="ignore"):   # a NaN M (float64 could not size it) stays NaN: no test
-        return k * EPS * np.maximum(mag, scale) + DBL_MIN
+        return k * EPS * np.maximum(mag, scale) + DBL_MIN * np.maximum(flush, 1.0)
 
 
 def _float_relation(d, tol, rel):

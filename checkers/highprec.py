@@ -30,7 +30,7 @@ import sympy as sp
 from .compare import MP_RTOL, referee
 from .lambdify import mpmath_fn
 
-__all__ = ["MP_RTOL", "MAX_DPS", "MAX_EXP_ARG", "COARSE_DPS", "HUGE_ARGUMENT_COST", "referee_cost", "outside_float64", "magnitude", "required_dps", "conditioned_dps",
+__all__ = ["MP_RTOL", "MAX_DPS", "MAX_EXP_ARG", "COARSE_DPS", "HUGE_ARGUMENT_COST", "referee_cost", "outside_float64", "magnitude", "flush_amplification", "required_dps", "conditioned_dps",
            "compare_at", "mp_value", "mp_diff", "fmt"]
 
 
@@ -68,6 +68,30 @@ r"""Largest exponential argument :func:`required_dps`'s cancellation allowance
 digits come from :func:`conditioned_dps`.  (The indexed referee still gives up beyond it.)"""
 
 
+@functools.lru_cache(maxsize=8192)
+def _partials(e):
+    r"""``[(|\partial f/\partial u_i|, u_i)]`` over the arguments $u_i$ of the node
+    $e = f(u_1, \dots, u_k)$ that are not numbers: the factors by which an error in $u_i$ reaches
+    $e$ to first order (a step's derivative, ``DiracDelta``, counts as 0: the step itself is a
+    kink; a derivative SymPy cannot form counts as 1)."""
+    dummies = [sp.Dummy(f"u{i}") for i in range(len(e.args))]
+    f = e.func(*dummies)
+    back = dict(zip(dummies, e.args))
+    out = []
+    for d, arg in zip(dummies, e.args):
+        if arg.is_number:
+            continue
+        try:
+            df = sp.diff(f, d).xreplace(back)
+            df = df.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+            if df.has(sp.Derivative, sp.Subs):
+                df = sp.S.One
+        except (TypeError, ValueError, NotImplementedError):
+            df = sp.S.One
+        out.append((sp.Abs(df), arg))
+    return tuple(out)
+
+
 def magnitude(expr) -> sp.Expr:
     r"""The first-order running error bound $M$ of ``expr`` (Higham, *Accuracy and Stability of
     Numerical Algorithms*, running error analysis).
@@ -85,22 +109,39 @@ def magnitude(expr) -> sp.Expr:
         return sp.Add(*[magnitude(t) for t in e.args])
     if isinstance(e, sp.Piecewise):
         return sp.Piecewise(*[(magnitude(v), c) for v, c in e.args])
-    dummies = [sp.Dummy(f"u{i}") for i in range(len(e.args))]
-    f = e.func(*dummies)
-    back = dict(zip(dummies, e.args))
-    total = [sp.Abs(e)]
-    for d, arg in zip(dummies, e.args):
-        if arg.is_number:
-            continue
-        try:
-            df = sp.diff(f, d).xreplace(back)
-            df = df.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
-            if df.has(sp.Derivative, sp.Subs):
-                df = sp.S.One
-        except (TypeError, ValueError, NotImplementedError):
-            df = sp.S.One
-        total.append(sp.Abs(df) * magnitude(arg))
-    return sp.Add(*total)
+    return sp.Add(sp.Abs(e), *[df * magnitude(arg) for df, arg in _partials(e)])
+
+
+SMALLEST_NORMAL = sp.Float(float(np.finfo(np.float64).tiny), 30)
+
+
+def flush_amplification(expr) -> sp.Expr:
+    r"""The running bound $F$ of ``expr``'s error from flushing subnormal results to zero.
+
+    Higham's model of an operation with underflow is
+    $\mathrm{fl}(x \mathbin{op} y) = (x \mathbin{op} y)(1 + \delta) + \eta$ (*Accuracy and
+    Stability of Numerical Algorithms*, sec. 2.2); with flush-to-zero, as XLA runs on CPU,
+    $|\eta| \le \lambda = 2.2\cdot10^{-308}$ for a result below $\lambda$ in magnitude and
+    $\eta = 0$ otherwise.  To first order those $\eta$ reach the value through the same
+    partial derivatives as :func:`magnitude`'s roundings:
+    $F(v) = 0$ for a variable or a number, and a node $e = f(u_1, \dots, u_k)$ gives
+    $F(e) = [0 < |e| < \lambda] + \sum_i |\partial f/\partial u_i|\,F(u_i)$, so evaluating
+    ``expr`` with flush-to-zero errs by at most about $\lambda F$.  $F$ is 0 wherever no
+    intermediate is subnormal, and huge where one is, and is then multiplied by a huge factor:
+    at $t = -720$, $z = -10^{300}$, $e^{t}(t - z + 1)$ is $2.0\cdot10^{-13}$, while its factor
+    $e^{t} = 2.0\cdot10^{-313}$ is subnormal, so XLA returns 0 ($F = 10^{300}$,
+    $\lambda F = 2.2\cdot10^{-8}$).  (Inputs are not counted: a subnormal input is read as 0
+    exactly, by :func:`checkers.implementation.comparison.flush`.)
+    """
+    e = sp.sympify(expr)
+    if e.is_number or e.is_Symbol or not e.args:
+        return sp.S.Zero
+    if isinstance(e, sp.Piecewise):
+        return sp.Piecewise(*[(flush_amplification(v), c) for v, c in e.args])
+    own = sp.Piecewise((1, sp.And(sp.Abs(e) < SMALLEST_NORMAL, sp.Abs(e) > 0)), (0, True))
+    if e.is_Add:
+        return sp.Add(own, *[flush_amplification(t) for t in e.args])
+    return sp.Add(own, *[df * flush_amplification(arg) for df, arg in _partials(e)])
 
 
 @functools.lru_cache(maxsize=2048)

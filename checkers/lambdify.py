@@ -77,8 +77,23 @@ def _jax_softplus(u):
     return jnp.where(jnp.real(u) > 0, safe_pos + jnp.log1p(jnp.exp(-safe_pos)), jnp.log1p(jnp.exp(safe_neg)))
 
 
+def mp_exp(u):
+    r"""``mpmath.exp``, without its slow path: above 600 bits mpmath computes $e^{n}$ for an
+    integer $n$ (every float64 beyond $2^{53}$ is one) as the power $e^n$ by repeated squaring
+    at $1.45 \log_2 |n|$ extra bits -- 4 ms for $n = 10^{300}$ at 400 digits, the referee's
+    largest cost in the corpus run.  $e^{n} = e^{n - 1/2} e^{1/2}$ takes its ordinary argument
+    reduction instead (0.1 ms), exact to the working precision (10 guard bits)."""
+    if isinstance(u, mpmath.mpf) and mpmath.mp.prec > 600 and u != 0 and mpmath.isint(u) \
+            and abs(u) > 2**53:
+        with mpmath.extraprec(10):
+            half = mpmath.mpf(0.5)
+            v = mpmath.exp(u - half) * mpmath.exp(half)
+        return +v
+    return mpmath.exp(u)
+
+
 def _mp_softplus(u):
-    return mpmath.log1p(mpmath.exp(u))
+    return mpmath.log1p(mp_exp(u))
 
 
 def _np_sigmoid(z):
@@ -91,7 +106,7 @@ def _np_sigmoid(z):
 
 
 def _mp_sigmoid(z):
-    return 1 / (1 + mpmath.exp(-z))
+    return 1 / (1 + mp_exp(-z))
 
 
 def _jax_sigmoid(z):
@@ -103,7 +118,7 @@ def _jax_sigmoid(z):
 _IMPL = {
     "numpy": {"sigmoid": _np_sigmoid, "softplus": _np_softplus},
     "jax": {"sigmoid": _jax_sigmoid, "softplus": _jax_softplus},
-    "mpmath": {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus},
+    "mpmath": {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus, "exp": mp_exp},
 }
 
 
@@ -511,6 +526,18 @@ def numpy_fn(variables, matrix):
         return arr.reshape(n + shape)
 
     return f
+
+
+def underflows(variables, matrix, point) -> bool:
+    """Does float64's evaluation of ``matrix`` at ``point`` produce a subnormal (or underflowing)
+    intermediate?  NumPy keeps subnormals and signals their rounding (IEEE underflow)."""
+    raw, _ = _compiled(variables, matrix, "numpy")
+    with np.errstate(under="raise", over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            raw(*[np.array([float(v)]) for v in point])
+        except FloatingPointError:
+            return True
+    return False
 
 
 def jax_fn(variables, matrix):

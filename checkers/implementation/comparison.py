@@ -19,7 +19,11 @@ The steps of :mod:`checkers.compare`, with the float64 bound of :mod:`.tolerance
    log-sum-exp) is left unchecked; one that fails at a subnormal point is acquitted if it holds as XLA
    reads the point (where the exact value there is not finite or undefined -- $u/v$ at
    $v = 0$ -- the claim's own float64 value there, an infinity or NaN: IEEE arithmetic at the
-   pole XLA made), and at an ill-conditioned point (:func:`_nearby`) if it holds with one input moved by
+   pole XLA made), with the flush-to-zero term $2.2\cdot10^{-308} F(x)$ where an intermediate
+   of the claim's formula is subnormal (:func:`.tolerance.mp_flush`: XLA flushes it to 0, and
+   a huge factor can carry that to a normal number: optax's KL divergence with log targets
+   returns 0 for $e^{-720}(-720 + 10^{300} + 1) = 2.0\cdot10^{-13}$), and at an
+   ill-conditioned point (:func:`_nearby`) if it holds with one input moved by
    relative $\pm K\epsilon$: float64 code is exact at best for inputs perturbed by their
    rounding (backward error), and where the claim swings under that perturbation (a logit
    $w^\top x = -10^{200} + 10^{200}$, rounded with an FMA to $\pm 10^{184}$, under a sigmoid)
@@ -52,7 +56,7 @@ from ..lambdify import numpy_fn
 from ..results import FAIL, PASS, UNDECIDED, Counterexample, WitnessResult
 from ..sampling import Sample
 from .tolerance import (DBL_MIN, EPS, IMPL_K, bound, decide_entries_at, float64_ok,
-                        holds_nearby, magnitudes, point_status)
+                        holds_nearby, magnitudes, mp_flush, point_status)
 
 __all__ = ["Side", "flush", "compare"]
 
@@ -150,12 +154,14 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
     bad = [i for i in rows if not ok[i].all()]
 
     acquitted = []   # rows that hold only with an input moved by its rounding (ill-conditioned)
+    underflow = []   # rows that hold only with the flush-to-zero term (a subnormal intermediate)
 
     def referee(y, c_row, mag_row, regime):
-        """``(status, k, t_hi, moved)`` at ``y``: :func:`.tolerance.decide_entries_at`, then the
-        acquittals of step 2, entry by entry (``moved``: an input perturbation acquitted one)."""
+        """``(status, k, t_hi, (moved, flushed))`` at ``y``: :func:`.tolerance.decide_entries_at`,
+        then the acquittals of step 2, entry by entry (``moved``: an input perturbation acquitted
+        one; ``flushed``: the flush-to-zero term did)."""
         st, t_hi = decide_entries_at(variables, matrix, y, c_row, rtol, mag_row, scale)
-        moved = False
+        moved = flushed = False
         if "fail" in st and outside_float64(variables, claim.cost, y):   # no float64 program
             st = ["undecidable" if a == "fail" else a for a in st]
         if "fail" in st and np.any(flush(y) != y):    # as XLA reads the point
@@ -168,6 +174,14 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
                 if st[k] == "fail" and (other[k] == "ok" or (
                         pole and not np.isfinite(c) and np.array_equal(c, r_y[k], equal_nan=True))):
                     st[k] = "ok"
+        if "fail" in st:       # a subnormal intermediate, flushed: Higham's underflow term
+            f_row = mp_flush(variables, matrix, y)
+            if np.any(f_row > 1):
+                wide, _ = decide_entries_at(variables, matrix, y, c_row, rtol, mag_row, scale,
+                                            f_row)
+                for k in range(len(st)):
+                    if st[k] == "fail" and wide[k] == "ok":
+                        st[k], flushed = "ok", True
         if "fail" in st:                               # ill-conditioned: an input's rounding
             near = _nearby(smp, matrix, y, ref_at(y), bound(mag_row, scale))
             found = holds_nearby(variables, matrix, y, near, c_row, rtol, mag_row, scale,
@@ -176,16 +190,19 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
                 if hit:
                     st[k], moved = "ok", True
         status, k = point_status(st)
-        return status, k, t_hi, moved and status == "ok"
+        return status, k, t_hi, (moved and status == "ok", flushed and status == "ok")
 
     def ref_at(y):
         with np.errstate(all="ignore"):
             return np.real(numpy_fn(variables, matrix)(*[np.array([v]) for v in y])).reshape(-1)
 
     def decide(i):
-        status, k, t_hi, moved = referee(smp.points[i], impl[i], mag[i], smp.regimes[i])
+        status, k, t_hi, (moved, flushed) = referee(smp.points[i], impl[i], mag[i],
+                                                    smp.regimes[i])
         if moved:
             acquitted.append(i)
+        if flushed:
+            underflow.append(i)
         return i, status, k, impl[i], t_hi
 
     # Ordering key: points with a zero coordinate last, as this witness has always ordered
@@ -236,7 +253,10 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
             parts.append(f"{esc.agreed} decided by mpmath: all agree"
                          + (f" ({len(acquitted)} of them ill-conditioned: only with one input "
                             f"moved by {IMPL_K} eps relative, its float64 rounding)"
-                            if acquitted else ""))
+                            if acquitted else "")
+                         + (f" ({len(underflow)} of them only with the flush-to-zero term "
+                            "2.2e-308 F(x): a subnormal intermediate, which XLA on CPU flushes "
+                            "to 0, multiplied by a huge factor)" if underflow else ""))
         if esc.beyond:
             parts.append(f"{esc.beyond} beyond the referee's reach (more than {MAX_DPS} digits: "
                          "a cancellation such as 1 - tanh(z) at huge z; an exponential whose "
@@ -251,11 +271,12 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
     status = FAIL if ce is not None else (UNDECIDED if rows and not decided else PASS)
     return WitnessResult(
         witness=side.witness, status=status, method=side.method,
-        worst_error=worst, tolerance=f"rel. {rtol:.0e} + {IMPL_K} eps max(M(x), S), M the running "
-        "error bound of the claim's formula, S the entry's median |value| over the sample (error "
-        "shown relative to max(|value|, M, S))",
+        worst_error=worst, tolerance=f"rel. {rtol:.0e} + {IMPL_K} eps max(M(x), S) + 2.2e-308 "
+        "max(1, F(x)), M the running error bound of the claim's formula, S the entry's median "
+        "|value| over the sample, F its flush-to-zero bound (referee only; error shown relative "
+        "to max(|value|, M, S))",
         points=len(rows), float64_points=len(rows) - len(bad),
         escalated=esc.escalated, detail=detail, counterexample=ce, seconds=time.monotonic() - t0,
         extra={"unchecked": esc.unchecked, "beyond": 0 if ce is not None else esc.beyond,
-               "ill_conditioned": len(acquitted),
+               "ill_conditioned": len(acquitted), "flushed": len(underflow),
                "scale": [float(v) for v in scale]})

@@ -1,7 +1,8 @@
-r"""The implementation's tolerance: the running error bound $M$, the quantity's scale $S$, and
-the tests that use them.
+r"""The implementation's tolerance: the running error bound $M$, the quantity's scale $S$, the
+flush-to-zero bound $F$, and the tests that use them.
 
-$$|c - t| \le \mathrm{rtol}\,\max(|c|, |t|) + K\,\epsilon\,\max(M(x), S_k) + 2.2\cdot10^{-308}$$
+$$|c - t| \le \mathrm{rtol}\,\max(|c|, |t|) + K\,\epsilon\,\max(M(x), S_k)
+  + 2.2\cdot10^{-308}\max(1, F(x))$$
 (see :mod:`checkers.implementation`; the derivation is :func:`checkers.compare.rounding_bound`'s),
 applied in float64 (:func:`float64_ok`, through :func:`checkers.compare.float64_agree`) and, at
 a point float64 cannot decide -- a difference beyond the bound, or a value that is infinite or
@@ -19,11 +20,11 @@ import numpy as np
 import sympy as sp
 
 from ..compare import DBL_MIN, EPS, decide_entries, float64_agree, rounding_bound
-from ..highprec import MAX_DPS, magnitude, mp_value, required_dps
-from ..lambdify import numpy_fn
+from ..highprec import MAX_DPS, flush_amplification, magnitude, mp_value, required_dps
+from ..lambdify import numpy_fn, underflows
 
 __all__ = ["IMPL_RTOL", "IMPL_K", "EPS", "DBL_MIN", "magnitude", "magnitudes", "mp_magnitude",
-           "bound", "float64_ok", "float64_holds", "decide_entries_at", "holds_nearby",
+           "mp_flush", "bound", "float64_ok", "float64_holds", "decide_entries_at", "holds_nearby",
            "point_status", "decide_point"]
 
 IMPL_RTOL = 1e-12
@@ -78,11 +79,36 @@ def mp_magnitude(variables, matrix, point, mag_row, dps=30):
     return np.where(np.isfinite(mag_row), mag_row, out)
 
 
-def bound(mag, scale=0.0):
-    r"""$K \epsilon \max(M(x), S) + 2.2\cdot10^{-308}$ (:func:`checkers.compare.rounding_bound`):
-    ``mag`` (N, k) or (k,) the running error bounds, ``scale`` (k,) the entries' typical sizes
-    (:func:`checkers.compare.typical_magnitude`)."""
-    return rounding_bound(mag, scale, IMPL_K)
+@functools.lru_cache(maxsize=256)
+def _flush_matrix(matrix):
+    """:func:`checkers.highprec.flush_amplification` of each entry, as a SymPy matrix."""
+    return sp.ImmutableMatrix(matrix).applyfunc(flush_amplification)
+
+
+def mp_flush(variables, matrix, point):
+    r"""$F(x)$ per entry (:func:`checkers.highprec.flush_amplification`) at ``point``, its
+    intermediates evaluated exactly by mpmath at the referee's digits (so a value that is
+    subnormal only through float64's rounding is not counted); 1 -- no allowance beyond the
+    smallest normal -- where it is not finite (an infinite derivative times a zero term) or the
+    point is beyond the referee's reach.  $F$ is built (symbolically, once per matrix) only
+    where float64's own evaluation of ``matrix`` at ``point`` underflows (NumPy keeps
+    subnormals and signals their rounding): elsewhere no intermediate is subnormal and
+    $F = 0$."""
+    if not underflows(variables, matrix, point):
+        return np.ones(len(matrix))
+    dps = required_dps(variables, (matrix,), point)
+    if dps > MAX_DPS:
+        return np.ones(len(matrix))
+    vals = mp_value(variables, _flush_matrix(sp.ImmutableMatrix(matrix)), point, dps)
+    return np.array([float(v) if mpmath.isfinite(v) else 1.0 for v in vals])
+
+
+def bound(mag, scale=0.0, flush=1.0):
+    r"""$K \epsilon \max(M(x), S) + 2.2\cdot10^{-308}\max(1, F)$
+    (:func:`checkers.compare.rounding_bound`): ``mag`` (N, k) or (k,) the running error bounds,
+    ``scale`` (k,) the entries' typical sizes (:func:`checkers.compare.typical_magnitude`),
+    ``flush`` the flush-to-zero bound $F$ (:func:`mp_flush`; the referee's only)."""
+    return rounding_bound(mag, scale, IMPL_K, flush)
 
 
 def float64_ok(c, t, rtol, atol):
@@ -144,14 +170,15 @@ def _decide_entry(c, t_lo, t_hi, dps, holds):
     return "fail" if settled else "undecidable"
 
 
-def decide_entries_at(variables, matrix, point, c_row, rtol, mag_row, scale=None):
+def decide_entries_at(variables, matrix, point, c_row, rtol, mag_row, scale=None, flush=1.0):
     r"""Referee one point entry by entry: ``(statuses, t_hi)``.
 
     The claim's side ``matrix`` is evaluated at ``point`` with $p$ and $2p$ digits ($p$ from
     :func:`checkers.highprec.required_dps`; beyond ``MAX_DPS``: every entry undecidable), and
     each entry of the implementation's float64 output ``c_row`` is compared with it under the
     float64 bound (:func:`float64_holds`, ``atol`` from ``mag_row`` completed in mpmath at $p$
-    digits and the entries' typical sizes ``scale``): ``"fail"`` where it fails at both
+    digits, the entries' typical sizes ``scale`` and the flush-to-zero bound ``flush``,
+    :func:`mp_flush`): ``"fail"`` where it fails at both
     precisions with a settled exact value, ``"undecidable"`` where that cannot be decided, else
     ``"ok"``.  ``t_hi``: the exact values at $2p$ digits (None when not evaluated).
     """
@@ -161,7 +188,7 @@ def decide_entries_at(variables, matrix, point, c_row, rtol, mag_row, scale=None
     t_lo = mp_value(variables, matrix, point, dps)
     t_hi = mp_value(variables, matrix, point, 2 * dps)
     atol = bound(mp_magnitude(variables, matrix, point, mag_row, dps),
-                 np.zeros(len(c_row)) if scale is None else scale)
+                 np.zeros(len(c_row)) if scale is None else scale, flush)
     return [_decide_entry(float(c), t_lo[k], t_hi[k], 2 * dps, float64_holds(rtol, atol[k]))
             for k, c in enumerate(c_row)], t_hi
 

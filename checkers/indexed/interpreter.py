@@ -22,6 +22,8 @@ import sympy as sp
 
 from derivations import ClaimError
 
+from ..lambdify import mp_exp
+
 __all__ = ["Evaluator", "hoist"]
 
 
@@ -48,7 +50,7 @@ class _Backend:
                 return f
 
             self.funcs = {}
-            for f, g in ((sp.exp, mpmath.exp), (sp.log, mpmath.log), (sp.Abs, abs), (sp.sin, mpmath.sin),
+            for f, g in ((sp.exp, mp_exp), (sp.log, mpmath.log), (sp.Abs, abs), (sp.sin, mpmath.sin),
                          (sp.cos, mpmath.cos), (sp.tanh, mpmath.tanh)):
                 u = np.frompyfunc(memo(g), 1, 1)
                 self.funcs[f] = lambda x, u=u: np.asarray(u(x), dtype=object)
