@@ -19,6 +19,7 @@ malformed claim, an implementation that raises or computes in float32) -- 2 take
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import pathlib
 import sys
@@ -63,7 +64,7 @@ def _line(res) -> str:
 
 
 def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gradproof report",
-               stream=sys.stdout, jobs=1, symbolic_seconds=None):
+               stream=sys.stdout, jobs=1, symbolic_seconds=None, cache=False, replay=True):
     """Check ``claims`` with a progress bar, print one line per claim, write the reports.
 
     ``symbolic_seconds``: SymPy's bound per claim (default the catalog's
@@ -72,12 +73,24 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
     ``jobs`` > 1 checks catalog claims in that many worker processes
     (:func:`checkers.parallel.verify_in_workers`); lines are printed as results arrive, the
     reports keep the order of ``claims`` and are the same as with ``jobs=1`` (in-process).
+
+    ``cache``: use the result cache (:mod:`checkers.result_cache`, when its folder is on):
+    ``replay`` results stored under the same key (marked ``replayed``; only the others are
+    computed, and JAX is not even imported when there are none), and store the computed ones.
     """
-    from .engine import verify
     from .defaults import SIMPLIFY_SECONDS
 
     sym_s = SIMPLIFY_SECONDS if symbolic_seconds is None else symbolic_seconds
     t0 = time.monotonic()
+    folder, keys = None, [None] * len(claims)
+    if cache:
+        from . import result_cache
+
+        folder = result_cache.result_cache_dir()
+        if folder is not None:
+            keys = [result_cache.cache_key(c, seed=seed, points=points, symbolic_seconds=sym_s)
+                    for c in claims]
+    results: list = [None] * len(claims)
     with _progress() as bar:
         task = bar.add_task("", total=len(claims))
 
@@ -86,19 +99,35 @@ def run_claims(claims, *, seed, points, out_md=None, out_json=None, command="gra
             bar.console.print(_line(res), highlight=False, markup=False) if bar.console.is_terminal \
                 else print(_line(res), file=stream, flush=True)
 
-        if jobs > 1 and len(claims) > 1:
+        if folder is not None and replay:
+            for i, key in enumerate(keys):
+                old = result_cache.load(folder, key) if key is not None else None
+                if old is not None:
+                    results[i] = dataclasses.replace(old, claim=claims[i], replayed=True)
+                    show(results[i])
+        todo = [i for i, r in enumerate(results) if r is None]
+
+        def done(i, res):
+            results[i] = res
+            if keys[i] is not None:
+                result_cache.store(folder, keys[i], res)
+            show(res)
+
+        if todo and cache:
+            enable_jax_cache()
+        if jobs > 1 and len(todo) > 1:
             from .parallel import plan, verify_in_workers
 
-            bar.update(task, description=f"{len(plan(claims, jobs))} worker processes")
-            results = verify_in_workers(claims, seed=seed, points=points, jobs=jobs,
-                                        on_result=lambda i, res: show(res), symbolic_seconds=sym_s)
+            part = [claims[i] for i in todo]
+            bar.update(task, description=f"{len(plan(part, jobs))} worker processes")
+            verify_in_workers(part, seed=seed, points=points, jobs=jobs,
+                              on_result=lambda j, res: done(todo[j], res), symbolic_seconds=sym_s)
         else:
-            results = []
-            for c in claims:
-                bar.update(task, description=c.id)
-                res = verify(c, seed=seed, points=points, symbolic_seconds=sym_s)
-                results.append(res)
-                show(res)
+            from .engine import verify
+
+            for i in todo:
+                bar.update(task, description=claims[i].id)
+                done(i, verify(claims[i], seed=seed, points=points, symbolic_seconds=sym_s))
     results = _write_reports(results, t0, seed=seed, points=points, out_md=out_md,
                              out_json=out_json, command=command, stream=stream)
     return results
@@ -163,7 +192,6 @@ def _cmd_report(args) -> int:
 
     if args.html and not _html_ready("gradproof report"):
         return 2
-    enable_jax_cache()
 
     claims = derivations.catalog()
     if args.only:
@@ -177,7 +205,8 @@ def _cmd_report(args) -> int:
 
     try:
         run_claims(claims, seed=args.seed, points=args.points, out_md=out / "proof-report.md",
-                   out_json=out / "proof-report.json", command=cmd, jobs=args.jobs)
+                   out_json=out / "proof-report.json", command=cmd, jobs=args.jobs, cache=True,
+                   replay=not args.no_cache)
     except WorkerError as err:  # a worker died or raised: say which claim, write no report
         print(f"gradproof report: error: {err}", file=sys.stderr)
         return 1
@@ -490,8 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="check the built-in catalog and write the proof report",
                        description="Check the built-in catalog and write the proof report. JAX's "
                        "compiled programs are cached in ~/.cache/gradproof/jax (set "
-                       f"{JAX_CACHE_ENV}=DIR for another folder, {JAX_CACHE_ENV}=off for none): "
-                       "a second run compiles less; the report is the same.")
+                       f"{JAX_CACHE_ENV}=DIR for another folder, {JAX_CACHE_ENV}=off for none), "
+                       "and each claim's result in its results/ subfolder: a second run with the "
+                       "same claims, seed, points, code and library versions replays the "
+                       "results (the report names them; --no-cache recomputes) and compiles "
+                       "less; the report is the same.")
     r.add_argument("--seed", type=int, default=_default_seed(), help="sampling seed (recorded in the report)")
     r.add_argument("--points", type=int, default=DEFAULT_POINTS, help="sample points per claim")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
@@ -505,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
                    help=f"worker processes (default {DEFAULT_JOBS}: min(2, cores)); 1 checks in "
                    "this process; the report is the same either way")
+    r.add_argument("--no-cache", action="store_true",
+                   help="recompute every result instead of replaying those of an earlier run "
+                   "with the same claims, seed, points, code and library versions (the results "
+                   "are stored either way; see the README's 'Result cache')")
     r.set_defaults(func=_cmd_report)
     ls = sub.add_parser("list", help="list the built-in claims in document order")
     ls.set_defaults(func=_cmd_list)

@@ -128,6 +128,7 @@ class ClaimResult:
     kinks: tuple = ()          # checkers.kinks.Kink sets where the cost is not differentiable
     set_aside: int = 0         # sampled points lying exactly on a kink, not checked
     region: Any = None         # checkers.regions.Region: where a refuted claim holds
+    replayed: bool = False     # replayed from the result cache (checkers.result_cache)
 
     @property
     def counterexample(self) -> Counterexample | None:

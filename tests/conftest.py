@@ -18,12 +18,16 @@ import pathlib
 import pickle
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock  # noqa: E402
 
-import checkers  # noqa: F401  (x64 on before any array)
-import derivations
-from checkers.defaults import SIMPLIFY_SECONDS
-from checkers.engine import verify as _verify   # the engine's own, even where a test patches it
+# A test computes what it asserts: the commands' result cache (checkers.result_cache) is off for
+# the whole session, subprocesses included; its own tests point it at a temporary folder.
+os.environ["GRADPROOF_RESULT_CACHE"] = "off"
+
+import checkers  # noqa: E402,F401  (x64 on before any array)
+import derivations  # noqa: E402
+from checkers.defaults import SIMPLIFY_SECONDS  # noqa: E402
+from checkers.engine import verify as _verify  # noqa: E402   # the engine's own, even where a test patches it
 
 _SHARED: list = []  # the session's shared folder of results, under xdist (set below)
 

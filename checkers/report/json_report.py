@@ -20,7 +20,9 @@ from .markdown import environment
 
 __all__ = ["render_json", "write_json", "claim_record", "TIMING_KEYS", "without_timings"]
 
-TIMING_KEYS = ("seconds", "wall_seconds")
+TIMING_KEYS = ("seconds", "wall_seconds", "replayed")
+"""Keys that describe the run, not the results: timings, and whether a result was replayed from
+the result cache (:mod:`checkers.result_cache`)."""
 
 
 def without_timings(x):
@@ -66,6 +68,7 @@ def claim_record(res) -> dict:
         "counterexample": res.counterexample.to_dict() if res.counterexample else None,
         "region": res.region.to_dict() if getattr(res, "region", None) is not None else None,
         "seconds": round(res.seconds, 3),
+        "replayed": bool(getattr(res, "replayed", False)),
     })
 
 

@@ -379,8 +379,20 @@ def render_markdown(results, *, seed: int, points: int, command: str = "gradproo
         lines += ["", "Figures: " + ", ".join(f"`figures/{e.file}`" for e in entries) + "."]
     lines.append("")
     if wall_seconds is not None:
-        lines += ["---", "", f"Wall time: {wall_seconds:.1f} s."]
+        lines += ["---", "", f"Wall time: {wall_seconds:.1f} s." + _replayed(results)]
     return "\n".join(lines) + "\n"
+
+
+def _replayed(results) -> str:
+    """Which results were replayed from the result cache (:mod:`checkers.result_cache`), on the
+    wall-time line: a property of the run, like the time, not of the results."""
+    ids = [r.claim.id for r in results if getattr(r, "replayed", False)]
+    if not ids:
+        return ""
+    which = "all of them" if len(ids) == len(results) else ", ".join(f"`{i}`" for i in ids)
+    return (f" {len(ids)} of {len(results)} results replayed from the result cache "
+            f"(same claim, seed, points, code and library versions; `--no-cache` recomputes "
+            f"them): {which}.")
 
 
 def write_markdown(path, results, **kw) -> pathlib.Path:
