@@ -269,7 +269,7 @@ def claim_constants(claim) -> tuple:
     5, 6 and 4, and their negatives): the values a mistake in this claim is likeliest to hinge on."""
     ints, floats = set(), set()
     for e in claim.expressions():
-        for a in sp.sympify(e).atoms(sp.Number):
+        for a in sorted(sp.sympify(e).atoms(sp.Number), key=sp.default_sort_key):
             if not a.is_finite:
                 continue
             v = float(a)
@@ -298,7 +298,12 @@ def _own_constants(claim):
         from hypothesis.internal.conjecture import providers
         get, cache = providers._get_local_constants, providers.CONSTANTS_CACHE
         ints, floats = claim_constants(claim)
-        pool = providers.Constants(integers=ints, floats=floats)
+        from sortedcontainers import SortedSet   # hypothesis's own dependency
+
+        # sorted: hypothesis draws a constant by its position in the set, and a plain set's
+        # order varies with the process's string-hash seed (SymPy numbers hash their class
+        # name), which made one seed give different searches in different processes
+        pool = providers.Constants(integers=SortedSet(ints), floats=SortedSet(floats))
     except (ImportError, AttributeError, TypeError):   # pragma: no cover - other hypothesis versions
         yield
         return

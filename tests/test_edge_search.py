@@ -226,3 +226,34 @@ def test_search_draws_the_claims_constants_not_those_of_the_modules_imported_bef
         assert pools == [E.claim_constants(edge)[1]] and 0.37125 not in pools[0]
     finally:
         sys.modules.pop("gp_local_constants", None)
+
+
+def test_the_constant_pool_is_the_same_in_every_process():
+    """Hypothesis draws a constant by its position in the pool; the pool of a claim with
+    rationals (the 1/3 of a three-sample mean) was a plain set filled in the order of SymPy's
+    ``atoms`` set, whose order follows the process's string-hash seed.  One seed then gave
+    different searches: the mutation table's edge row for
+    ``bce_sigmoid.grad_w.mut_saturated_one_z_gt_5`` read 190 or 308 examples by process.  The
+    pool is now sorted, the same under any ``PYTHONHASHSEED``."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("from checkers import mutation as M\n"
+            "from checkers.edge_search import _own_constants\n"
+            "from hypothesis.internal.conjecture import providers\n"
+            "m = {x.id: x for x in M.mutants()}['bce_sigmoid.grad_w.mut_saturated_one_z_gt_5']\n"
+            "with _own_constants(m.claim()):\n"
+            "    c = providers._get_local_constants()\n"
+            "    import json; print(json.dumps([list(c.floats), list(c.integers)]))\n")
+    outs = []
+    for h in ("1", "4"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": h}, timeout=120)
+        assert out.returncode == 0, out.stderr
+        outs.append(out.stdout)
+    assert outs[0] == outs[1]
+    floats = json.loads(outs[0])[0]
+    assert floats == sorted(floats), floats
+    assert 1 / 3 in floats and 1 - 1 / 3 in floats, floats   # v and 1 - v of the 1/3
