@@ -27,7 +27,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .compare import MP_RTOL, referee
+from .compare import DBL_MIN, MP_RTOL, referee
 from .lambdify import mpmath_fn
 
 __all__ = ["MP_RTOL", "MAX_DPS", "MAX_EXP_ARG", "COARSE_DPS", "HUGE_ARGUMENT_COST", "referee_cost", "outside_float64", "magnitude", "flush_amplification", "required_dps", "conditioned_dps",
@@ -112,7 +112,7 @@ def magnitude(expr) -> sp.Expr:
     return sp.Add(sp.Abs(e), *[df * magnitude(arg) for df, arg in _partials(e)])
 
 
-SMALLEST_NORMAL = sp.Float(float(np.finfo(np.float64).tiny), 30)
+SMALLEST_NORMAL = sp.Float(DBL_MIN, 30)
 
 
 def flush_amplification(expr) -> sp.Expr:

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["JAX_CACHE_ENV", "jax_cache_dir", "enable_jax_cache"]
+__all__ = ["JAX_CACHE_ENV", "jax_cache_dir", "enable_jax_cache", "folder_setting"]
 
 JAX_CACHE_ENV = "GRADPROOF_JAX_CACHE"
+
+
+def folder_setting(name: str):
+    """A cache folder named by the environment variable ``name``: ``(set, folder)``, where
+    ``set`` says whether the variable is set at all and ``folder`` is its value, or None when
+    it turns the cache off (``off``, ``0``, ``no``, ``false`` or empty)."""
+    value = os.environ.get(name)
+    if value is None:
+        return False, None
+    return True, None if value.strip().lower() in ("", "0", "off", "no", "false") else value
 
 
 def jax_cache_dir() -> str | None:
@@ -16,13 +26,11 @@ def jax_cache_dir() -> str | None:
     off; unset means ``$XDG_CACHE_HOME/gradproof/jax`` (default ``~/.cache/gradproof/jax``).
     When JAX's own ``JAX_COMPILATION_CACHE_DIR`` is set, JAX's setting is left as it is.
     """
-    import os
-
     if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
         return None
-    value = os.environ.get(JAX_CACHE_ENV)
-    if value is not None:
-        return None if value.strip().lower() in ("", "0", "off", "no", "false") else value
+    given, folder = folder_setting(JAX_CACHE_ENV)
+    if given:
+        return folder
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "gradproof", "jax")
 

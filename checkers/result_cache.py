@@ -42,12 +42,11 @@ _LIBRARIES = ("sympy", "jax", "jaxlib", "numpy", "mpmath", "scipy")
 
 def result_cache_dir() -> pathlib.Path | None:
     """The folder of cached results, or None when the cache is off (see the module's text)."""
-    value = os.environ.get(RESULT_CACHE_ENV)
-    if value is not None:
-        off = value.strip().lower() in ("", "0", "off", "no", "false")
-        return None if off else pathlib.Path(value)
-    from .jaxcache import jax_cache_dir
+    from .jaxcache import folder_setting, jax_cache_dir
 
+    given, folder = folder_setting(RESULT_CACHE_ENV)
+    if given:
+        return None if folder is None else pathlib.Path(folder)
     jax_dir = jax_cache_dir()
     return None if jax_dir is None else pathlib.Path(jax_dir) / "results"
 
@@ -139,6 +138,7 @@ def load(folder: pathlib.Path, key: str):
 def store(folder: pathlib.Path, key: str, result) -> None:
     """Write ``result`` under ``key`` (atomically: a reader never sees half a file); a folder
     that cannot be written leaves the run uncached, never failed."""
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -146,7 +146,5 @@ def store(folder: pathlib.Path, key: str, result) -> None:
             pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{key}.pickle")
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        try:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
