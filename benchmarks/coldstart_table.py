@@ -11,13 +11,14 @@ Rows (the rows of issue 14's table):
 
 * ``gradproof report``, cold: ``GRADPROOF_JAX_CACHE`` set to a new empty folder for every run
   (a new machine: no compiled program from an earlier run);
-* ``gradproof report``, second run: the folder a cold run filled, run again;
+* ``gradproof report``, second run: in the folder the cold row's last run filled;
 * ``gradproof check examples/tanh_mse_claims.py`` (the README's example: 4 claims and 2
   implementations, 1,024 points each), cold and second run in the same way;
 * the same claim with ``check_grads`` and with ``gradcheck`` at one point, whole process
   (:mod:`benchmarks.tanh_one_point`), and each on the wrong backward pass (it must fail);
 * ``gradproof --help`` and ``gradproof list``;
-* the README's test command (``pytest``), unless ``--skip pytest``.
+* the README's test command (``pytest``), cold (an empty compile cache) and second run, unless
+  ``--skip pytest pytest_cold``.
 
 Ratios are gradproof's best time over the competitor's best time from the same run (> 1:
 gradproof slower).  Times are wall seconds on the machine named in the output; the machine's
@@ -102,47 +103,62 @@ def rows(repeats: int = 3, skip=()) -> list:
         print(f"    best {r['wall_s']:.2f} s of {[round(t, 2) for t in r['runs_s']]}",
               file=sys.stderr, flush=True)
 
-    def cold(args):
+    def cold(args, exe=gp):
+        """Each run in a new empty cache folder; the last run's folder is kept (``kept``) to be
+        the filled folder of the second-run row that follows (it needs no extra filling run)."""
+        kept = []
+
         def make():
-            cache = tempfile.mkdtemp(prefix="gradproof-cold-")
+            for old in kept:
+                shutil.rmtree(old, True)
+            kept[:] = [tempfile.mkdtemp(prefix="gradproof-cold-")]
             outdir = tempfile.mkdtemp(prefix="gradproof-out-")
-            return (gp + args(outdir), {"GRADPROOF_JAX_CACHE": cache},
-                    lambda: (shutil.rmtree(cache, True), shutil.rmtree(outdir, True)))
-        return make
+            return (exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]},
+                    lambda: shutil.rmtree(outdir, True))
+        return make, kept
 
-    def warm(args):
-        cache = tempfile.mkdtemp(prefix="gradproof-warm-")
+    def warm(args, kept, exe=gp):
+        """Runs in the folder the cold row's last run filled (or, when that row was skipped, a
+        folder filled by one untimed run first)."""
         outdir = tempfile.mkdtemp(prefix="gradproof-out-")
-        filled = []
 
         def make():
-            if not filled:   # one run to fill the compile cache, not timed
-                run_command(gp + args(outdir), {"GRADPROOF_JAX_CACHE": cache})
-                filled.append(True)
-            return gp + args(outdir), {"GRADPROOF_JAX_CACHE": cache}, None
-        return make, lambda: (shutil.rmtree(cache, True), shutil.rmtree(outdir, True))
+            if not kept:   # the cold row was skipped: one run to fill the folder, not timed
+                kept.append(tempfile.mkdtemp(prefix="gradproof-warm-"))
+                run_command(exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]})
+            return exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]}, None
+        return make, lambda: shutil.rmtree(outdir, True)
+
+    def done(kept):
+        for old in kept:
+            shutil.rmtree(old, True)
 
     report = lambda d: ["report", "--out", d]   # noqa: E731
     check = lambda d: ["check", EXAMPLE]        # noqa: E731
+    suite = lambda d: ["-m", "pytest"]          # noqa: E731  (the README's command, exactly)
+    make, kept = cold(report)
     add("report_cold", "`gradproof report`, cold (empty compile cache)",
-        "GRADPROOF_JAX_CACHE=<new empty folder> gradproof report", cold(report), "≤ 20 s", "≤ 10 s")
-    make, done = warm(report)
+        "GRADPROOF_JAX_CACHE=<new empty folder> gradproof report", make, "≤ 20 s", "≤ 10 s")
+    make, clean = warm(report, kept)
     add("report_warm", "`gradproof report`, second run (compile and result caches filled)",
         "gradproof report (again, same cache: every result replayed, the report says so)", make,
         "≤ 8 s", "≤ 4 s")
-    done()
-    make, done = warm(lambda d: [*report(d), "--no-cache"])
+    clean()
+    make, clean = warm(lambda d: [*report(d), "--no-cache"], kept)
     add("report_warm_recompute", "`gradproof report --no-cache`, second run (compile cache "
         "filled, every result recomputed)", "gradproof report --no-cache (again, same cache)",
         make, "", "")
-    done()
+    clean()
+    done(kept)
+    make, kept = cold(check)
     add("check_cold", "`gradproof check examples/tanh_mse_claims.py`, cold",
-        f"GRADPROOF_JAX_CACHE=<new empty folder> gradproof check {EXAMPLE}", cold(check),
+        f"GRADPROOF_JAX_CACHE=<new empty folder> gradproof check {EXAMPLE}", make,
         "≤ 1.5 s", "≤ 1 s")
-    make, done = warm(check)
+    make, clean = warm(check, kept)
     add("check_warm", "`gradproof check examples/tanh_mse_claims.py`, second run",
         f"gradproof check {EXAMPLE} (again, same cache)", make, "≤ 1.5 s", "≤ 1 s")
-    done()
+    clean()
+    done(kept)
     for tool in ("check_grads", "gradcheck"):
         for mutant in (False, True):
             cmd = [sys.executable, "-m", "benchmarks.tanh_one_point", "--tool", tool] + \
@@ -153,9 +169,14 @@ def rows(repeats: int = 3, skip=()) -> list:
     add("help", "`gradproof --help`", "gradproof --help",
         lambda: (gp + ["--help"], None, None), "≤ 0.3 s")
     add("list", "`gradproof list`", "gradproof list", lambda: (gp + ["list"], None, None))
-    add("pytest", "the README's test command (`pytest`)", "pytest",
-        lambda: ([sys.executable, "-m", "pytest"], None, None),
-        "≤ 3 min", "≤ 2 min")
+    make, kept = cold(suite, [sys.executable])
+    add("pytest_cold", "the README's test command (`pytest`), cold (empty compile cache)",
+        "GRADPROOF_JAX_CACHE=<new empty folder> pytest", make, "≤ 3 min", "≤ 2 min")
+    make, clean = warm(suite, kept, [sys.executable])
+    add("pytest", "the README's test command (`pytest`), second run (compile cache filled)",
+        "pytest (again, same cache)", make, "≤ 3 min", "≤ 2 min")
+    clean()
+    done(kept)
     return out
 
 
@@ -178,8 +199,8 @@ def render(data: dict) -> str:
         "Each command runs in a new process from the project's root; *best* is the least wall time "
         "of the runs (every run's time follows), *peak* the resident memory of the largest process "
         "of that run. *Cold*: `GRADPROOF_JAX_CACHE` is a new empty folder for each run (no "
-        "compiled program from an earlier run, no stored result). *Second run*: the folder a "
-        "first (untimed) run filled; `gradproof report` then replays every result from the "
+        "compiled program from an earlier run, no stored result). *Second run*: the folder the "
+        "cold row's last run filled; `gradproof report` then replays every result from the "
         "result cache (same claims, seed, code and versions; the report names them), and "
         "`--no-cache` recomputes them with the compiled programs cached. The competitors check the same claim (the hand-written backward pass of "
         "`examples/tanh_mse_claims.py`) at one point, which is what they do per call; gradproof "
@@ -218,7 +239,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="benchmarks/coldstart.md", help="Markdown file (JSON beside it)")
     ap.add_argument("--repeats", type=int, default=3, help="runs per command (the best is shown)")
-    ap.add_argument("--skip", nargs="*", default=[], help="row keys to leave out (e.g. pytest)")
+    ap.add_argument("--skip", nargs="*", default=[], help="row keys to leave out (e.g. pytest_cold pytest)")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
     started = _dt.datetime.now().isoformat(timespec="seconds")

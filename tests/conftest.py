@@ -25,6 +25,14 @@ from filelock import FileLock  # noqa: E402
 os.environ["GRADPROOF_RESULT_CACHE"] = "off"
 
 import checkers  # noqa: E402,F401  (x64 on before any array)
+from checkers.jaxcache import enable_jax_cache  # noqa: E402
+
+# JAX's persistent compilation cache, as the commands use it (``~/.cache/gradproof/jax``, or
+# ``GRADPROOF_JAX_CACHE``; ``=off`` for none), from the session's first compile on: a second run
+# of the suite loads the XLA programs of the first from disk instead of compiling them again.  A
+# cached program is the same XLA executable, so no number a test asserts changes.  (Before, the
+# first test that ran ``gradproof check`` in process switched it on halfway through a worker.)
+enable_jax_cache()
 import derivations  # noqa: E402
 from checkers.defaults import SIMPLIFY_SECONDS  # noqa: E402
 from checkers.engine import verify as _verify  # noqa: E402   # the engine's own, even where a test patches it
@@ -47,24 +55,33 @@ def _shared_results(tmp_path_factory):
 SYMBOLIC_SECONDS = SIMPLIFY_SECONDS
 
 
-@functools.lru_cache(maxsize=None)
-def verified(claim_id: str):
-    """The catalog claim's result at the default seed and the report's symbolic bound,
-    computed once per session."""
-    claim = derivations.get(claim_id)
+def once_per_session(name: str, claim, compute):
+    """``compute()`` (a :class:`checkers.results.ClaimResult` of ``claim``) once per test
+    session: under xdist the first worker to take ``name``'s file lock computes and stores it,
+    the others read it.  The result is pickled without its claim (which may hold functions) and
+    the claim is put back."""
     if not _SHARED:
-        return _verify(claim, symbolic_seconds=SYMBOLIC_SECONDS)
-    path = pathlib.Path(_SHARED[0]) / f"{claim_id}.pickle"
+        return compute()
+    path = pathlib.Path(_SHARED[0]) / f"{name}.pickle"
     with FileLock(str(path) + ".lock"):
         if path.is_file():
             res = pickle.loads(path.read_bytes())
             res.claim = claim
             return res
-        res = _verify(claim, symbolic_seconds=SYMBOLIC_SECONDS)
+        res = compute()
         stored = copy.copy(res)   # every field, per-point evidence included; res keeps its claim
-        stored.claim = claim_id
+        stored.claim = claim.id
         path.write_bytes(pickle.dumps(stored))
         return res
+
+
+@functools.lru_cache(maxsize=None)
+def verified(claim_id: str):
+    """The catalog claim's result at the default seed and the report's symbolic bound,
+    computed once per session."""
+    claim = derivations.get(claim_id)
+    return once_per_session(claim_id, claim,
+                            lambda: _verify(claim, symbolic_seconds=SYMBOLIC_SECONDS))
 
 
 @pytest.fixture

@@ -27,3 +27,31 @@ def test_coldstart_table_times_whole_commands_and_takes_ratios_from_one_run():
              if ln.startswith("| ")}
     assert "| 2.00 | 1.50 |" in lines["check_cold"]            # 3.0 / 1.5 and 3.0 / 2.0
     assert "| 1.00 |" in lines["check_grads_mutant"] and "1.00 | 0.67" not in lines["check_grads_mutant"]
+
+
+def test_a_second_run_row_runs_in_the_folder_its_cold_row_filled(monkeypatch):
+    """Cold runs: each in a new empty compile-cache folder.  The second-run row that follows
+    runs in the folder of the cold row's last run (filled by it: no extra filling run); a
+    second-run row whose cold row is skipped gets one untimed filling run first."""
+    from benchmarks import coldstart_table as ct
+
+    calls = []
+
+    def fake(cmd, env=None, timeout=0):
+        calls.append((cmd, dict(env or {})))
+        return {"wall_s": 1.0, "returncode": 0, "peak_mib": 1.0, "last_line": ""}
+
+    monkeypatch.setattr(ct, "run_command", fake)
+    keep = {"report_cold", "report_warm", "report_warm_recompute", "check_warm"}
+    every = {"report_cold", "report_warm", "report_warm_recompute", "check_cold", "check_warm",
+             "check_grads", "check_grads_mutant", "gradcheck", "gradcheck_mutant", "help", "list",
+             "pytest_cold", "pytest"}
+    out = ct.rows(repeats=2, skip=every - keep)
+    assert [r["key"] for r in out] == ["report_cold", "report_warm", "report_warm_recompute",
+                                       "check_warm"]
+    folders = [env.get("GRADPROOF_JAX_CACHE") for _, env in calls]
+    cold1, cold2, warm1, warm2, again1, again2, fill, check1, check2 = folders
+    assert len(calls) == 9 and cold1 != cold2
+    assert warm1 == warm2 == again1 == again2 == cold2
+    assert "--no-cache" in calls[4][0] and "--no-cache" not in calls[2][0]
+    assert fill == check1 == check2 != cold2 and "check" in calls[6][0]

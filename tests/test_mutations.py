@@ -23,10 +23,7 @@ import derivations
 from checkers import mutation as M
 from checkers._timeout import SymbolicTimeout, time_limit
 from checkers.symbolic import simple_points, symbolic_witness
-
-# one pytest-xdist worker runs this whole file (``--dist loadgroup``): the mutants' runs are
-# cached per process, and the kill-rate test reuses every one of them
-pytestmark = pytest.mark.xdist_group("mutations")
+from conftest import once_per_session
 
 MUTANTS = [m for m in M.mutants() if m not in M.orphans()]
 BY_ID = {m.id: m for m in MUTANTS}
@@ -37,8 +34,12 @@ PARAMS = [pytest.param(m, id=m.id) for m in MUTANTS]
 
 @functools.lru_cache(maxsize=None)
 def combined(mutant_id: str) -> M.MutantRun:
-    return M.run_mutant(BY_ID[mutant_id], points=TEST_POINTS, symbolic_seconds=TEST_SYMBOLIC_SECONDS,
-                        alone=False)
+    """The mutant's combined verdict, computed once per session whichever worker asks first
+    (the kill-rate test reads the runs of the per-mutant tests)."""
+    m = BY_ID[mutant_id]
+    res = once_per_session(f"mutant-{mutant_id}", m.claim(), lambda: M.run_mutant(
+        m, points=TEST_POINTS, symbolic_seconds=TEST_SYMBOLIC_SECONDS, alone=False).result)
+    return M.MutantRun(m, M.family_of(m.original), res, {}, res.seconds)
 
 
 @pytest.mark.parametrize("mutant", PARAMS)
