@@ -28,8 +28,10 @@ scalar (:mod:`checkers.pointwise`), indexed (:mod:`checkers.indexed`), network
    first (moderate magnitudes need few digits; a symbolic counterexample before all), within
    ``MAX_ESCALATE`` points and a budget of working digits summed over the refereed points (a
    deterministic measure of work: the same seed referees the same points on a loaded or an
-   idle machine).  The cheapest point is always refereed.  What the budget does not reach is
-   counted as unchecked, never as passed.
+   idle machine).  The cheapest point is always refereed.  A point identical to one already
+   refereed (same coordinates, and for an implementation the same outputs) takes that point's
+   decision without spending the budget again.  What the budget does not reach is counted as
+   unchecked, never as passed.
 4. **The simplest point** (:func:`simplest`): a confirmed counterexample is replaced by the first
    simpler point (0, the middle of the domain, the point rounded to 1, 2 or 3 significant
    digits: :func:`rounded`) where the claim still fails, so a student can redo it by hand.
@@ -41,8 +43,8 @@ rules the witnesses applied each in its own copy before this module.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Iterable, Sequence
 
 import mpmath
 import numpy as np
@@ -258,7 +260,9 @@ class Escalation:
     ``escalated``: points sent to the referee; ``beyond``: of those, undecidable (beyond its
     reach); ``over_budget``: points within ``max_points`` not sent because the digit budget ran
     out; ``not_reached``: points past ``max_points``; ``fail``: ``(row, k, c_hi, t_hi)`` of the
-    first confirmed failure (then the rest is not counted), or None.
+    first confirmed failure (then the rest is not counted), or None.  ``repeats``: of the
+    escalated points, those decided by an identical point refereed before them (no budget
+    spent); ``decided``: the rows escalated.
     """
 
     escalated: int = 0
@@ -266,6 +270,8 @@ class Escalation:
     over_budget: int = 0
     not_reached: int = 0
     fail: tuple | None = None
+    repeats: int = 0
+    decided: set = field(default_factory=set)
 
     @property
     def agreed(self) -> int:
@@ -280,7 +286,7 @@ class Escalation:
 
 def escalate(order: Sequence[int], decide: Callable, *, cost: Callable[[int], float],
              budget: float = MAX_ESCALATE_DIGITS, max_points: int = MAX_ESCALATE,
-             max_batch: int = 1) -> Escalation:
+             max_batch: int = 1, key: Callable[[int], Hashable] | None = None) -> Escalation:
     """Send the points of ``order`` (cheapest first) to the referee within the budgets.
 
     ``decide(rows) -> [(row, status, k, c_hi, t_hi)]`` referees a batch (``max_batch`` > 1
@@ -288,48 +294,77 @@ def escalate(order: Sequence[int], decide: Callable, *, cost: Callable[[int], fl
     ``cost(row)``: the work of refereeing ``row`` (working digits, times the entries evaluated).
     The cheapest point is always refereed; a batch that would take the total over ``budget`` is
     not sent.  Stops at the first confirmed failure.
+
+    ``key(row)``: what the referee's decision depends on (the point, and the values compared at
+    it).  A row whose key an earlier row had is decided as that row was, without spending the
+    budget again: a sample repeats its characteristic values ($z = -10^{200}$ several times),
+    and refereeing one point seven times must not use up the budget before a different point
+    is seen (the 200-seed corpus run missed ``jax.nn.gelu``'s NaN gradient at seed 179 so:
+    seven $z = -10^{200}$, beyond the referee, then the budget was spent).
     """
     out = Escalation()
     head = list(order[:max_points])
     out.not_reached = max(len(order) - len(head), 0)
+    twins: dict = {}   # first row of a key -> the later rows with the same key
+    firsts = []
+    if key is None:
+        firsts = head
+    else:
+        first_of: dict = {}
+        for i in head:
+            kk = key(i)
+            if kk in first_of:
+                twins.setdefault(first_of[kk], []).append(i)
+            else:
+                first_of[kk] = i
+                firsts.append(i)
     spent, start, batch = 0.0, 0, 1
-    while start < len(head):
-        rows = head[start:start + batch]
+    while start < len(firsts):
+        rows = firsts[start:start + batch]
         c = sum(cost(i) for i in rows)
         if out.escalated and spent + c > budget:
             break
         spent += c
         start, batch = start + len(rows), min(2 * batch, max(1, max_batch))
-        out.escalated += len(rows)
         for row, status, k, c_hi, t_hi in decide(rows):
-            if status == "undecidable":
-                out.beyond += 1
-            elif status == "fail":
+            if status == "fail":   # its twins are the rest, not counted
+                out.escalated += 1
+                out.decided.add(row)
                 out.fail = (row, k, c_hi, t_hi)
                 return out
+            same = twins.get(row, [])
+            out.escalated += 1 + len(same)
+            out.repeats += len(same)
+            out.decided.update([row, *same])
+            if status == "undecidable":
+                out.beyond += 1 + len(same)
     out.over_budget = len(head) - out.escalated
     return out
 
 
 def escalate_twice(order: Sequence[int], decide: Callable, *, cost: Callable[[int], float],
-                   again: Callable[[int], bool]) -> Escalation:
+                   again: Callable[[int], bool],
+                   key: Callable[[int], Hashable] | None = None) -> Escalation:
     """:func:`escalate` over ``order``; then, when it confirmed no failure, a second pass with a
     budget of its own over the points it did not reach for which ``again(row)`` is true (an
     implementation's NaN outputs: a real function has no NaN value where its claim is defined,
     and a few huge ones -- ``jax.nn.gelu``'s NaN gradient at $z = 10^{200}$ -- come last in
-    ``order``, after the first budget is spent).  The counts are the two passes' together."""
-    esc = escalate(order, decide, cost=cost)
+    ``order``, after the first budget is spent).  The counts are the two passes' together;
+    ``key`` as for :func:`escalate`, in each pass."""
+    esc = escalate(order, decide, cost=cost, key=key)
     if esc.fail is not None:
         return esc
-    rest = [i for i in order[esc.escalated:] if again(i)]
+    rest = [i for i in order if i not in esc.decided and again(i)]
     if not rest:
         return esc
-    more = escalate(rest, decide, cost=cost)
+    more = escalate(rest, decide, cost=cost, key=key)
     from_budget = min(more.escalated, esc.over_budget)
     esc.over_budget -= from_budget
     esc.not_reached -= more.escalated - from_budget
     esc.escalated += more.escalated
     esc.beyond += more.beyond
+    esc.repeats += more.repeats
+    esc.decided |= more.decided
     esc.fail = more.fail
     if more.fail is not None:   # as escalate: the rest is not counted after a failure
         esc.over_budget = esc.not_reached = 0

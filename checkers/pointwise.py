@@ -81,7 +81,7 @@ def decide(*, witness, method, claim, sample, claimed, reference, rtol, extra_to
                                     sample.points[i])
     esc = escalate(order, lambda rows: [(i, *compare_at(sample.variables, mp_claimed, mp_true,
                                                         sample.points[i], relation)) for i in rows],
-                   cost=digits)
+                   cost=digits, key=lambda i: sample.points[i].tobytes())   # identical points once
     escalated, beyond, over_time = esc.escalated, esc.beyond, esc.over_budget
     if esc.fail is not None:
         i, k, c_hi, t_hi = esc.fail

@@ -257,3 +257,37 @@ def test_escalate_twice_gives_the_unreached_nan_points_a_budget_of_their_own():
     assert small.fail is not None and small.escalated == 5 and small.over_budget == 0
     none = escalate_twice(order, decide, cost=lambda i: 30_000, again=lambda i: i == 10)
     assert none.fail is None and none.escalated == 5 and none.over_budget == 7
+
+
+def test_a_repeated_point_is_refereed_once_and_costs_the_budget_once():
+    """The corpus run's seed 179: seven identical points beyond the referee (z = -1e200) came
+    first among the NaN outputs and used the second budget up, so the differing point after
+    them (z = 1e200, the failure) was never refereed.  With ``key`` each distinct point is
+    refereed once and its twins take its decision; the counts still cover every row."""
+    order = [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    key = lambda i: "a" if i < 7 else i  # noqa: E731   # rows 0-6: one point seven times
+    decide, seen = _decider(failing={7}, undecidable={0})
+    esc = C.escalate(order, decide, cost=lambda i: 30_000, key=key)
+    assert seen == [0, 7] and esc.fail[0] == 7 and esc.escalated == 8
+    decide, seen = _decider(failing={7}, undecidable={0})   # a failing point's twins: not counted
+    esc = C.escalate(order, decide, cost=lambda i: 30_000, key=lambda i: "a" if i < 7 else "b")
+    assert seen == [0, 7] and esc.escalated == 8 and esc.unchecked == 0
+    decide, seen = _decider(undecidable={0})
+    esc = C.escalate(order, decide, cost=lambda i: 30_000, key=key)
+    assert seen == [0, 7, 8]
+    assert (esc.escalated, esc.repeats, esc.beyond, esc.over_budget) == (9, 6, 7, 0)
+    assert esc.decided == set(order) and esc.agreed == 2
+    decide, seen = _decider(undecidable={0})   # without a key: the budget ends at row 3
+    esc = C.escalate(order, decide, cost=lambda i: 30_000)
+    assert seen == [0, 1, 2, 3] and esc.over_budget == 5 and esc.repeats == 0
+
+
+def test_escalate_twice_skips_the_rows_the_first_pass_decided_through_a_twin():
+    from checkers.compare import escalate_twice
+
+    # rows 0 and 5 are one point; 1-4 cost the first budget up; 5 (a NaN) was decided with 0
+    decide, seen = _decider(failing={6})
+    key = lambda i: 0 if i in (0, 5) else i  # noqa: E731
+    esc = escalate_twice(list(range(7)), decide, cost=lambda i: 30_000, key=key,
+                         again=lambda i: i in (5, 6))
+    assert seen == [0, 1, 2, 3, 6] and esc.fail[0] == 6

@@ -208,6 +208,20 @@ def test_check_grads_side_of_the_benchmark():
     assert "| `vjp.tanh-one-minus-t` |" in text
 
 
+@pytest.mark.parametrize("seed", [119, 179])
+def test_gelu_tanh_nan_gradient_is_found_at_the_seeds_the_200_seed_run_missed(seed):
+    """``jax.nn.gelu(approximate=True)``'s gradient is NaN for |z| > 1.3e154.  The slow run
+    missed it at seed 119 (its only points past 1.3e154 were 1e300, beyond the referee: the
+    sample gained 1e200) and at seed 179 (seven identical z = -1e200, beyond the referee, came
+    first among the NaN outputs and used the referee's second budget up: identical points are
+    now refereed once).  At both seeds the counterexample is z = 1e200, true gradient 1."""
+    entry = next(e for e in CORPUS if e.name == "jax.nn.gelu-tanh")
+    res = check(entry, seed=seed, points=1024)
+    assert res.verdict == "REFUTED", str(res)
+    ce = res.counterexample
+    assert float(ce.point["z"]) == 1e200 and float(ce.true) == 1.0, str(res)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", SLOW_SEEDS)
 def test_corpus_at_more_seeds(seed):

@@ -214,9 +214,17 @@ def compare(side: Side, claim, smp, rows, impl, ref, rtol, evaluate, pick, kinks
         return referee_cost(variables, (matrix,), smp.points[i], beyond=40)
 
     # then the NaN outputs the budget did not reach, with a budget of their own
+    # (identical points with identical outputs are refereed once: compare.escalate's key; the
+    # acquittals then count every twin of an acquitted row)
+    def same(i):
+        return smp.points[i].tobytes(), np.asarray(impl[i]).tobytes(), smp.regimes[i]
+
     esc = escalate_twice(cheapest_first(bad, lambda i: magnitude_cost(smp.points[i], zeros_last=True)),
                          lambda batch: [decide(i) for i in batch], cost=cost,
-                         again=lambda i: bool(np.isnan(impl[i]).any()))
+                         again=lambda i: bool(np.isnan(impl[i]).any()), key=same)
+    for found in (acquitted, underflow):
+        keys = {same(i) for i in found}
+        found[:] = [i for i in sorted(esc.decided) if same(i) in keys]
     ce = None
     if esc.fail is not None:
         i, k, c_row, t_hi = esc.fail

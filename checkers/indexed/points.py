@@ -70,6 +70,13 @@ class Points:
                       {s: v[rows] for s, v in self.params.items()}, self.regimes[rows], self.seed,
                       self.focus)
 
+    def row_key(self, i: int) -> tuple:
+        """What the referee's decision at row ``i`` depends on: the row of every per-row array
+        (bases, labels, indices, params) as bytes.  Identical rows share a key, so the referee
+        decides them once (:func:`checkers.compare.escalate`)."""
+        return tuple(np.ascontiguousarray(v[i]).tobytes()
+                     for d in (self.bases, self.labels, self.indices, self.params) for v in d.values())
+
     def replace_bases(self, bases) -> "Points":
         return Points(self.sizes, bases, self.labels, self.indices, self.params, self.regimes,
                       self.seed, self.focus)

@@ -184,7 +184,8 @@ def _escalate(claim, pts, ok, referee, entry_name, witness, confirm=None, simpli
     work = _work_per_digit(pts, referee)
     esc = escalate(order, referee.compare_rows,
                    cost=lambda i: min(_dps_for(pts, i) or MAX_DPS, MAX_DPS) * work, budget=budget,
-                   max_points=MAX_ESCALATE, max_batch=int(min(32, max(1, 8192 // work))))
+                   max_points=MAX_ESCALATE, max_batch=int(min(32, max(1, 8192 // work))),
+                   key=pts.row_key)   # identical rows refereed once
     if esc.fail is None:
         return esc.escalated, esc.unchecked, None
     i, k, c_hi, t_hi = esc.fail
