@@ -103,14 +103,17 @@ def rows(repeats: int = 3, skip=()) -> list:
         print(f"    best {r['wall_s']:.2f} s of {[round(t, 2) for t in r['runs_s']]}",
               file=sys.stderr, flush=True)
 
+    def done(kept):
+        for old in kept:
+            shutil.rmtree(old, True)
+
     def cold(args, exe=gp):
         """Each run in a new empty cache folder; the last run's folder is kept (``kept``) to be
         the filled folder of the second-run row that follows (it needs no extra filling run)."""
         kept = []
 
         def make():
-            for old in kept:
-                shutil.rmtree(old, True)
+            done(kept)
             kept[:] = [tempfile.mkdtemp(prefix="gradproof-cold-")]
             outdir = tempfile.mkdtemp(prefix="gradproof-out-")
             return (exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]},
@@ -128,10 +131,6 @@ def rows(repeats: int = 3, skip=()) -> list:
                 run_command(exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]})
             return exe + args(outdir), {"GRADPROOF_JAX_CACHE": kept[0]}, None
         return make, lambda: shutil.rmtree(outdir, True)
-
-    def done(kept):
-        for old in kept:
-            shutil.rmtree(old, True)
 
     report = lambda d: ["report", "--out", d]   # noqa: E731
     check = lambda d: ["check", EXAMPLE]        # noqa: E731
